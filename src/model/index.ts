@@ -1,0 +1,23 @@
+/**
+ * The normalised data model of ares: the types every other module speaks.
+ * It imports nothing and does no I/O; cloud specifics stay in `providers/`.
+ */
+export type { Cloud } from './cloud.js';
+export type { SourceLocation } from './location.js';
+export type {
+  Decision,
+  DecisionKind,
+  DecisionReason,
+  StatementReason,
+  NoAllowReason,
+  PolicyType,
+  AllowDecision,
+  ExplicitDenyDecision,
+  ImplicitDenyDecision,
+  ConditionalDecision,
+} from './decision.js';
+export type { Principal, PrincipalKind } from './principal.js';
+export type { FunctionNode } from './function.js';
+export type { Resource } from './resource.js';
+export type { Trigger, TriggerKind } from './trigger.js';
+export type { PolicyDocumentRef } from './policy.js';

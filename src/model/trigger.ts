@@ -1,0 +1,27 @@
+import type { Cloud } from './cloud.js';
+import type { SourceLocation } from './location.js';
+
+/** How an event source reaches a function. Event hops run with no IAM check of the original requester. */
+export type TriggerKind =
+  | 'queue'
+  | 'topic'
+  | 'object-store'
+  | 'event-bus'
+  | 'stream'
+  | 'schedule'
+  | 'http'
+  | 'state-machine'
+  | 'destination';
+
+/** An edge from an event source to the function it triggers. */
+export interface Trigger {
+  cloud: Cloud;
+  kind: TriggerKind;
+  /** The id of the event source resource (queue ARN, topic ARN, bucket ARN...). */
+  source: string;
+  /** The id of the function the source triggers. */
+  target: string;
+  /** The actions on the source that fire the trigger, e.g. `sqs:SendMessage`. */
+  firedBy: string[];
+  location?: SourceLocation;
+}
