@@ -12,4 +12,12 @@ export type {
 } from './types.js';
 export { PolicyValidationError } from './errors.js';
 export { parseSimulationInput, type SimulationInput } from './simulation/simulationFile.js';
-export { compilePolicySet, authorize, type CompiledPolicySet } from './authorizer/index.js';
+export {
+  compilePolicySet,
+  compilePolicy,
+  authorize,
+  derivedContextKeys,
+  type CompiledPolicySet,
+  type CompiledPolicy,
+  type CompileOptions,
+} from './authorizer/index.js';

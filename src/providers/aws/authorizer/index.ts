@@ -1,18 +1,9 @@
-/** The AWS authorizer: compiled policy sets and the request evaluation over them. (Being written.) */
-import type { Decision } from '../../../model/index.js';
-import type { AuthorizeOptions, AwsPolicySetInput, AwsRequest } from '../types.js';
-
-export interface CompiledPolicySet {
-  readonly input: AwsPolicySetInput;
-}
-
-export function compilePolicySet(input: AwsPolicySetInput): CompiledPolicySet {
-  return { input };
-}
-
-export function authorize(request: AwsRequest, policies: CompiledPolicySet, options: AuthorizeOptions = {}): Decision {
-  void request;
-  void policies;
-  void options;
-  throw new Error('authorize: not implemented yet');
-}
+/**
+ * The AWS authorizer: compiles policy documents once into indexed matchers, then decides requests exactly as
+ * AWS's published evaluation logic does, with the deciding statements as the explanation.
+ */
+export { authorize } from './authorize.js';
+export { compilePolicySet, type CompiledPolicySet, type CompileOptions } from './policySet.js';
+export { compilePolicy, type CompiledPolicy } from './compiledPolicy.js';
+export { derivedContextKeys, parseRequestPrincipal, type RequestPrincipal } from './requestContext.js';
+export { splitArn, arnAccount } from './arn.js';

@@ -1,0 +1,35 @@
+/** Per-evaluation state: the prepared request, and the context keys found unknown while matching a statement. */
+import type { PreparedRequest } from './requestContext.js';
+
+export class EvaluationScope {
+  /** Keys found unknown since the last `takeMissing()`; null when none, to avoid allocating. */
+  private missing: string[] | null = null;
+
+  constructor(readonly request: PreparedRequest) {}
+
+  /** The values of a context key: an array, `null` when absent, `undefined` when unknown (recorded). */
+  values(key: string): string[] | null | undefined {
+    const values = this.request.context.get(key);
+    if (values !== undefined) return values;
+    if (!this.request.openWorld) return null;
+    (this.missing ??= []).push(key);
+    return undefined;
+  }
+
+  /** A single-valued key as a policy variable: multivalued keys cannot be variables, so they resolve to nothing. */
+  readonly variable = (key: string): string | undefined => {
+    const values = this.values(key);
+    return values && values.length === 1 ? values[0] : undefined;
+  };
+
+  /** How many unknown keys were met so far; a rise after a lookup means that lookup met an unknown key. */
+  missingCount(): number {
+    return this.missing === null ? 0 : this.missing.length;
+  }
+
+  takeMissing(): string[] | null {
+    const keys = this.missing;
+    this.missing = null;
+    return keys;
+  }
+}

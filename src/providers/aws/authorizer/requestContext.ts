@@ -1,0 +1,161 @@
+/**
+ * A request prepared for evaluation: the principal parsed, the action interned, the resource split, and the
+ * context keys normalised (lower-case names, string values) with the keys AWS always derives from the caller.
+ */
+import type { AuthorizeOptions, AwsRequest, ContextValue } from '../types.js';
+import { arnAccount, splitArn, type ArnValue } from './arn.js';
+
+export type RequestPrincipalKind = 'user' | 'role' | 'session' | 'federated' | 'root' | 'service' | 'anonymous' | 'other';
+
+export interface RequestPrincipal {
+  text: string;
+  kind: RequestPrincipalKind;
+  partition: string;
+  account?: string;
+  /** User name, role name (for roles and their sessions), federated user name. */
+  name?: string;
+  /** For a role or a role session: the role's ARN (a session ARN does not carry the role's path). */
+  roleArn?: string;
+  /** Service-linked roles are outside SCPs and RCPs. */
+  serviceLinked: boolean;
+}
+
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i;
+
+export function parseRequestPrincipal(text: string): RequestPrincipal {
+  const base = { text, partition: 'aws', serviceLinked: false };
+  if (/^\d{12}$/.test(text)) return { ...base, kind: 'root', account: text };
+  if (SERVICE_PRINCIPAL.test(text)) return { ...base, kind: 'service' };
+  if (text === '*' || text.toLowerCase() === 'anonymous') return { ...base, kind: 'anonymous' };
+  const parts = splitArn(text);
+  if (!parts) return { ...base, kind: 'other' };
+  const [, partition, service, , account, resource] = parts as [string, string, string, string, string, string];
+  const withArn = { ...base, partition, ...(account ? { account } : {}) };
+  const last = (s: string): string => s.slice(s.lastIndexOf('/') + 1);
+  if (service === 'iam') {
+    if (resource === 'root') return { ...withArn, kind: 'root' };
+    if (resource.startsWith('user/')) return { ...withArn, kind: 'user', name: last(resource) };
+    if (resource.startsWith('role/')) {
+      return {
+        ...withArn,
+        kind: 'role',
+        name: last(resource),
+        roleArn: text,
+        serviceLinked: resource.startsWith('role/aws-service-role/'),
+      };
+    }
+  }
+  if (service === 'sts') {
+    const assumed = /^assumed-role\/([^/]+)\/(.+)$/.exec(resource);
+    if (assumed) {
+      const roleName = assumed[1] as string;
+      return {
+        ...withArn,
+        kind: 'session',
+        name: roleName,
+        roleArn: `arn:${partition}:iam::${account}:role/${roleName}`,
+        serviceLinked: roleName.startsWith('AWSServiceRoleFor'),
+      };
+    }
+    if (resource.startsWith('federated-user/')) return { ...withArn, kind: 'federated', name: last(resource) };
+  }
+  return { ...withArn, kind: 'other' };
+}
+
+/** The keys AWS sets on every request from the caller's identity, as ares derives them. */
+export function derivedContextKeys(request: AwsRequest): Record<string, string> {
+  const principal = parseRequestPrincipal(request.principal);
+  const keys: Record<string, string> = {};
+  const principalArn =
+    principal.kind === 'session'
+      ? principal.roleArn
+      : principal.kind === 'root' && !request.principal.startsWith('arn:')
+        ? `arn:aws:iam::${principal.account}:root`
+        : principal.kind === 'service' || principal.kind === 'anonymous' || principal.kind === 'other'
+          ? undefined
+          : request.principal;
+  if (principalArn) keys['aws:PrincipalArn'] = principalArn;
+  if (principal.account) keys['aws:PrincipalAccount'] = principal.account;
+  if (principal.kind === 'user' && principal.name) keys['aws:username'] = principal.name;
+  const type: Partial<Record<RequestPrincipalKind, string>> = {
+    user: 'User',
+    session: 'AssumedRole',
+    federated: 'FederatedUser',
+    root: 'Account',
+    anonymous: 'Anonymous',
+  };
+  const principalType = type[principal.kind];
+  if (principalType) keys['aws:PrincipalType'] = principalType;
+  if (principal.kind === 'service') {
+    keys['aws:PrincipalIsAWSService'] = 'true';
+    keys['aws:PrincipalServiceName'] = request.principal;
+  } else {
+    keys['aws:PrincipalIsAWSService'] = 'false';
+  }
+  const resourceAccount = resolveResourceAccount(request, principal);
+  if (resourceAccount) keys['aws:ResourceAccount'] = resourceAccount;
+  return keys;
+}
+
+function resolveResourceAccount(request: AwsRequest, principal: RequestPrincipal): string | undefined {
+  return request.resourceAccount ?? arnAccount(request.resource) ?? principal.account;
+}
+
+function toStrings(value: ContextValue): string[] | null {
+  if (value === null) return null;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => (typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)));
+}
+
+export interface InternedAction {
+  /** `service:action`, lower-cased. */
+  full: string;
+  service: string;
+  name: string;
+}
+
+const actionCache = new Map<string, InternedAction>();
+
+/** Actions are case-insensitive; interning makes the lower-casing and splitting happen once per distinct action. */
+export function internAction(action: string): InternedAction {
+  let interned = actionCache.get(action);
+  if (!interned) {
+    const full = action.toLowerCase();
+    const colon = full.indexOf(':');
+    interned = { full, service: full.slice(0, colon), name: full.slice(colon + 1) };
+    if (actionCache.size > 50_000) actionCache.clear();
+    actionCache.set(action, interned);
+  }
+  return interned;
+}
+
+export interface PreparedRequest {
+  principal: RequestPrincipal;
+  action: InternedAction;
+  resource: ArnValue;
+  resourceAccount: string | undefined;
+  sameAccount: boolean;
+  /** Lower-cased key → values; `null` means known absent. A key not in the map is unknown or absent per `openWorld`. */
+  context: Map<string, string[] | null>;
+  /** When true, a key missing from `context` is unknown (the decision may become conditional). */
+  openWorld: boolean;
+}
+
+export function prepareRequest(request: AwsRequest, options: AuthorizeOptions): PreparedRequest {
+  const principal = parseRequestPrincipal(request.principal);
+  const context = new Map<string, string[] | null>();
+  for (const [key, value] of Object.entries(derivedContextKeys(request))) context.set(key.toLowerCase(), [value]);
+  if (request.context) {
+    for (const [key, value] of Object.entries(request.context)) context.set(key.toLowerCase(), toStrings(value));
+  }
+  const resourceAccount = resolveResourceAccount(request, principal);
+  return {
+    principal,
+    action: internAction(request.action),
+    resource: { text: request.resource, parts: splitArn(request.resource) },
+    resourceAccount,
+    sameAccount: principal.account !== undefined && principal.account === resourceAccount,
+    context,
+    openWorld: options.missingContext !== 'absent',
+  };
+}

@@ -1,0 +1,8 @@
+/** The AWS action catalogue: real services and actions, wildcard expansion, and validation of action names. */
+export {
+  knownServices,
+  actionsOfService,
+  expandActionPattern,
+  describeUnknownAction,
+  servicesWithRcpSupport,
+} from './actionCatalog.js';
