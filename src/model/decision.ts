@@ -7,13 +7,7 @@ export type DecisionKind = 'allow' | 'explicit-deny' | 'implicit-deny' | 'condit
 
 /** The kind of policy a statement came from. Providers use the names that apply to their cloud. */
 export type PolicyType =
-  | 'identity'
-  | 'resource'
-  | 'permissions-boundary'
-  | 'session'
-  | 'scp'
-  | 'rcp'
-  | (string & {});
+  'identity' | 'resource' | 'permissions-boundary' | 'session' | 'scp' | 'rcp' | (string & {});
 
 /** A statement that took part in the decision (it matched, or it may match under unknown context). */
 export interface StatementReason {

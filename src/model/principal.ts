@@ -2,7 +2,8 @@ import type { Cloud } from './cloud.js';
 import type { SourceLocation } from './location.js';
 
 /** What kind of identity a principal is; `function-identity` marks a function's own execution role. */
-export type PrincipalKind = 'user' | 'group' | 'role' | 'service-account' | 'service' | 'account' | 'federated';
+export type PrincipalKind =
+  'user' | 'group' | 'role' | 'service-account' | 'service' | 'account' | 'federated';
 
 /** An identity that can make requests: a requester, or the identity a function runs as. */
 export interface Principal {

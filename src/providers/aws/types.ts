@@ -23,7 +23,8 @@ export interface AwsRequest {
 }
 
 /** A policy document with the id it is reported under. */
-export type NamedPolicy = Pick<PolicyDocumentRef, 'id' | 'document'> & Partial<Pick<PolicyDocumentRef, 'source'>>;
+export type NamedPolicy = Pick<PolicyDocumentRef, 'id' | 'document'> &
+  Partial<Pick<PolicyDocumentRef, 'source'>>;
 
 /** Every policy that can take part in one request's evaluation. */
 export interface AwsPolicySetInput {

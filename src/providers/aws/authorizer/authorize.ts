@@ -5,7 +5,13 @@
  * exceptions for grants that name the caller's own user or session ARN); across accounts both sides must allow.
  * Unknown context keys are carried through three-valued logic, so an undecidable answer is `conditional`, never a guess.
  */
-import type { Decision, DecisionKind, DecisionReason, NoAllowReason, StatementReason } from '../../../model/index.js';
+import type {
+  Decision,
+  DecisionKind,
+  DecisionReason,
+  NoAllowReason,
+  StatementReason,
+} from '../../../model/index.js';
 import { servicesWithRcpSupport } from '../catalog/index.js';
 import type { AuthorizeOptions, AwsRequest } from '../types.js';
 import { matchPolicy, type CompiledPolicy, type StatementMatch } from './compiledPolicy.js';
@@ -49,7 +55,11 @@ function noAllow(policyType: NoAllowReason['policyType'], message: string, polic
 const EMPTY_LAYER: Layer = { allows: [], denies: [] };
 
 /** Decides one request against a compiled policy set. Pure and synchronous. */
-export function authorize(request: AwsRequest, policies: CompiledPolicySet, options: AuthorizeOptions = {}): Decision {
+export function authorize(
+  request: AwsRequest,
+  policies: CompiledPolicySet,
+  options: AuthorizeOptions = {},
+): Decision {
   const prepared = prepareRequest(request, options);
   const scope = new EvaluationScope(prepared);
   const caller = prepared.principal;
@@ -93,7 +103,10 @@ export function authorize(request: AwsRequest, policies: CompiledPolicySet, opti
   const allowResult = and3(grant, scpResult);
 
   if (denyResult === YES) {
-    return { decision: 'explicit-deny', reasons: sortReasons(denies.filter((m) => m.result === YES).map(reasonOf)) };
+    return {
+      decision: 'explicit-deny',
+      reasons: sortReasons(denies.filter((m) => m.result === YES).map(reasonOf)),
+    };
   }
   if (denyResult === NO && allowResult === YES) {
     const granting = layers.flatMap((l) => l.allows).filter((m) => m.result === YES);
@@ -102,11 +115,19 @@ export function authorize(request: AwsRequest, policies: CompiledPolicySet, opti
   if (denyResult === NO && allowResult === NO) {
     const reasons: DecisionReason[] = [];
     scpResults.forEach((r, i) => {
-      if (r === NO) reasons.push(noAllow('scp', `no statement of SCP level ${i} allows the request`, `scps[${i}]`));
+      if (r === NO)
+        reasons.push(noAllow('scp', `no statement of SCP level ${i} allows the request`, `scps[${i}]`));
     });
-    if (grant === NO) reasons.push(...grantFailures(prepared.sameAccount, isService, {
-      identityResult, resourceResult, boundaryResult, sessionResult, policies,
-    }));
+    if (grant === NO)
+      reasons.push(
+        ...grantFailures(prepared.sameAccount, isService, {
+          identityResult,
+          resourceResult,
+          boundaryResult,
+          sessionResult,
+          policies,
+        }),
+      );
     return { decision: 'implicit-deny', reasons };
   }
 
@@ -131,9 +152,16 @@ export function authorize(request: AwsRequest, policies: CompiledPolicySet, opti
 function grantFailures(
   sameAccount: boolean,
   isService: boolean,
-  r: { identityResult: Tri; resourceResult: Tri; boundaryResult: Tri; sessionResult: Tri; policies: CompiledPolicySet },
+  r: {
+    identityResult: Tri;
+    resourceResult: Tri;
+    boundaryResult: Tri;
+    sessionResult: Tri;
+    policies: CompiledPolicySet;
+  },
 ): NoAllowReason[] {
-  if (isService) return [noAllow('resource', 'a service principal needs a resource-based policy that allows it')];
+  if (isService)
+    return [noAllow('resource', 'a service principal needs a resource-based policy that allows it')];
   const out: NoAllowReason[] = [];
   if (sameAccount && r.identityResult === NO && r.resourceResult === NO) {
     out.push(noAllow('identity', 'no identity-based or resource-based policy allows the request'));
@@ -145,7 +173,13 @@ function grantFailures(
     out.push(noAllow('resource', 'cross-account: the resource-based policy does not allow the caller'));
   }
   if (r.boundaryResult === NO && r.policies.boundary) {
-    out.push(noAllow('permissions-boundary', 'the permissions boundary does not allow the request', r.policies.boundary.id));
+    out.push(
+      noAllow(
+        'permissions-boundary',
+        'the permissions boundary does not allow the request',
+        r.policies.boundary.id,
+      ),
+    );
   }
   if (r.sessionResult === NO && r.policies.session) {
     out.push(noAllow('session', 'the session policy does not allow the request', r.policies.session.id));

@@ -3,7 +3,12 @@
  * and are indexed by service so that a request only looks at statements that can name its action.
  */
 import type { PolicyType, StatementReason } from '../../../model/index.js';
-import { parsePolicyDocument, type AwsPolicyKind, type AwsStatement, type PolicyWarning } from '../policy/index.js';
+import {
+  parsePolicyDocument,
+  type AwsPolicyKind,
+  type AwsStatement,
+  type PolicyWarning,
+} from '../policy/index.js';
 import type { NamedPolicy } from '../types.js';
 import { ArnPattern } from './arn.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
@@ -43,7 +48,12 @@ export interface CompiledPolicy {
   warnings: PolicyWarning[];
 }
 
-function compileStatement(statement: AwsStatement, id: string, type: PolicyType, variables: boolean): CompiledStatement {
+function compileStatement(
+  statement: AwsStatement,
+  id: string,
+  type: PolicyType,
+  variables: boolean,
+): CompiledStatement {
   const reason: StatementReason = {
     kind: 'statement',
     policyType: type,

@@ -85,7 +85,9 @@ function compileValueMatcher(spec: OperatorSpec, values: string[], variablesAllo
         const matchers = tokens.map((t) => compileTokens(t));
         return (value) => (matchers.some((m) => m(value)) ? YES : NO);
       }
-      const set = new Set(tokens.map((t) => (spec.ignoreCase ? tokensToText(t).toLowerCase() : tokensToText(t))));
+      const set = new Set(
+        tokens.map((t) => (spec.ignoreCase ? tokensToText(t).toLowerCase() : tokensToText(t))),
+      );
       return spec.ignoreCase
         ? (value) => (set.has(value.toLowerCase()) ? YES : NO)
         : (value) => (set.has(value) ? YES : NO);

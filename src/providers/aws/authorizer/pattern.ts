@@ -32,7 +32,11 @@ export function tokenizePattern(pattern: string, variables: boolean, wildcards =
           flush();
           const withDefault = /^([^,]+?)\s*,\s*'([^']*)'$/.exec(body);
           if (withDefault) {
-            tokens.push({ kind: 'variable', key: (withDefault[1] as string).toLowerCase(), fallback: withDefault[2] as string });
+            tokens.push({
+              kind: 'variable',
+              key: (withDefault[1] as string).toLowerCase(),
+              fallback: withDefault[2] as string,
+            });
           } else {
             tokens.push({ kind: 'variable', key: body.toLowerCase() });
           }
@@ -127,5 +131,7 @@ export function resolveTokens(
 
 /** The literal text of a variable-free, wildcard-free token list (for equality operators). */
 export function tokensToText(tokens: readonly PatternToken[]): string {
-  return tokens.map((t) => (t.kind === 'text' ? t.text : t.kind === 'any' ? '*' : t.kind === 'one' ? '?' : '')).join('');
+  return tokens
+    .map((t) => (t.kind === 'text' ? t.text : t.kind === 'any' ? '*' : t.kind === 'one' ? '?' : ''))
+    .join('');
 }

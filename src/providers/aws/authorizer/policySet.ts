@@ -1,7 +1,9 @@
 /** A compiled policy set: every policy that can take part in one principal's requests, compiled once. */
 import type { PolicyWarning } from '../policy/index.js';
 import { describeUnknownAction } from '../catalog/index.js';
-import type { AwsPolicySetInput } from '../types.js';
+import type { PolicyType } from '../../../model/index.js';
+import type { AwsPolicyKind } from '../policy/index.js';
+import type { AwsPolicySetInput, NamedPolicy } from '../types.js';
 import { compilePolicy, type CompiledPolicy } from './compiledPolicy.js';
 import { decodePolicyDocument } from '../policy/index.js';
 
@@ -45,8 +47,8 @@ function actionWarnings(policy: CompiledPolicy, document: unknown): PolicyWarnin
 export function compilePolicySet(input: AwsPolicySetInput, options: CompileOptions = {}): CompiledPolicySet {
   const validate = options.validateActions !== false;
   const all: { policy: CompiledPolicy; document: unknown }[] = [];
-  const compile = (named: NonNullable<AwsPolicySetInput['resourcePolicy']>, ...args: Parameters<typeof compilePolicy> extends [unknown, ...infer R] ? R : never) => {
-    const policy = compilePolicy(named, ...args);
+  const compile = (named: NamedPolicy, kind: AwsPolicyKind, type: PolicyType): CompiledPolicy => {
+    const policy = compilePolicy(named, kind, type);
     all.push({ policy, document: named.document });
     return policy;
   };

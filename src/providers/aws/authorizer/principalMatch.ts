@@ -20,8 +20,10 @@ function matchAwsValue(value: string, caller: RequestPrincipal, rolesCoverSessio
   if (!parts) return 'none';
   const [, , service, , account, resource] = parts as [string, string, string, string, string, string];
   if (service === 'iam') {
-    if (resource === 'root') return caller.account === account && caller.kind !== 'service' ? 'indirect' : 'none';
-    if (resource.startsWith('user/')) return caller.kind === 'user' && caller.text === value ? 'direct' : 'none';
+    if (resource === 'root')
+      return caller.account === account && caller.kind !== 'service' ? 'indirect' : 'none';
+    if (resource.startsWith('user/'))
+      return caller.kind === 'user' && caller.text === value ? 'direct' : 'none';
     if (resource.startsWith('role/')) {
       if (caller.kind === 'role') return caller.text === value ? 'indirect' : 'none';
       if (caller.kind === 'session' && rolesCoverSessions) {
@@ -37,7 +39,11 @@ function matchAwsValue(value: string, caller: RequestPrincipal, rolesCoverSessio
 }
 
 /** How `block` names the caller. `forNotPrincipal` applies NotPrincipal's literal reading: a role ARN does not name its sessions. */
-export function matchPrincipal(block: PrincipalBlock, caller: RequestPrincipal, forNotPrincipal = false): PrincipalMatch {
+export function matchPrincipal(
+  block: PrincipalBlock,
+  caller: RequestPrincipal,
+  forNotPrincipal = false,
+): PrincipalMatch {
   if (block.wildcard) return 'indirect';
   let best: PrincipalMatch = 'none';
   for (const value of block.aws) {

@@ -5,7 +5,8 @@
 import type { AuthorizeOptions, AwsRequest, ContextValue } from '../types.js';
 import { arnAccount, splitArn, type ArnValue } from './arn.js';
 
-export type RequestPrincipalKind = 'user' | 'role' | 'session' | 'federated' | 'root' | 'service' | 'anonymous' | 'other';
+export type RequestPrincipalKind =
+  'user' | 'role' | 'session' | 'federated' | 'root' | 'service' | 'anonymous' | 'other';
 
 export interface RequestPrincipal {
   text: string;
@@ -29,7 +30,14 @@ export function parseRequestPrincipal(text: string): RequestPrincipal {
   if (text === '*' || text.toLowerCase() === 'anonymous') return { ...base, kind: 'anonymous' };
   const parts = splitArn(text);
   if (!parts) return { ...base, kind: 'other' };
-  const [, partition, service, , account, resource] = parts as [string, string, string, string, string, string];
+  const [, partition, service, , account, resource] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const withArn = { ...base, partition, ...(account ? { account } : {}) };
   const last = (s: string): string => s.slice(s.lastIndexOf('/') + 1);
   if (service === 'iam') {
@@ -57,7 +65,8 @@ export function parseRequestPrincipal(text: string): RequestPrincipal {
         serviceLinked: roleName.startsWith('AWSServiceRoleFor'),
       };
     }
-    if (resource.startsWith('federated-user/')) return { ...withArn, kind: 'federated', name: last(resource) };
+    if (resource.startsWith('federated-user/'))
+      return { ...withArn, kind: 'federated', name: last(resource) };
   }
   return { ...withArn, kind: 'other' };
 }
@@ -104,7 +113,9 @@ function resolveResourceAccount(request: AwsRequest, principal: RequestPrincipal
 function toStrings(value: ContextValue): string[] | null {
   if (value === null) return null;
   const list = Array.isArray(value) ? value : [value];
-  return list.map((v) => (typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v)));
+  return list.map((v) =>
+    typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'true' : 'false') : String(v),
+  );
 }
 
 export interface InternedAction {
@@ -144,9 +155,11 @@ export interface PreparedRequest {
 export function prepareRequest(request: AwsRequest, options: AuthorizeOptions): PreparedRequest {
   const principal = parseRequestPrincipal(request.principal);
   const context = new Map<string, string[] | null>();
-  for (const [key, value] of Object.entries(derivedContextKeys(request))) context.set(key.toLowerCase(), [value]);
+  for (const [key, value] of Object.entries(derivedContextKeys(request)))
+    context.set(key.toLowerCase(), [value]);
   if (request.context) {
-    for (const [key, value] of Object.entries(request.context)) context.set(key.toLowerCase(), toStrings(value));
+    for (const [key, value] of Object.entries(request.context))
+      context.set(key.toLowerCase(), toStrings(value));
   }
   const resourceAccount = resolveResourceAccount(request, principal);
   return {

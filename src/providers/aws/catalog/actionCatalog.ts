@@ -63,7 +63,9 @@ export function describeUnknownAction(pattern: string): string | undefined {
   if (!service.includes('*') && !service.includes('?') && !knownServices().has(service)) {
     return `unknown service "${service}" in action "${pattern}"`;
   }
-  return expandActionPattern(pattern).length === 0 ? `action "${pattern}" matches no known action` : undefined;
+  return expandActionPattern(pattern).length === 0
+    ? `action "${pattern}" matches no known action`
+    : undefined;
 }
 
 /** Services whose resources resource control policies can restrict. */

@@ -83,10 +83,14 @@ function parsePrincipal(value: unknown, path: string): PrincipalBlock {
     block.wildcard = true;
     return block;
   }
-  if (!isRecord(value)) throw new PolicyValidationError(path, 'must be "*" or an object such as {"AWS": ...}');
+  if (!isRecord(value))
+    throw new PolicyValidationError(path, 'must be "*" or an object such as {"AWS": ...}');
   for (const [key, raw] of Object.entries(value)) {
     if (!PRINCIPAL_KEYS.has(key)) {
-      throw new PolicyValidationError(`${path}.${key}`, 'unknown principal type (AWS, Service, Federated, CanonicalUser)');
+      throw new PolicyValidationError(
+        `${path}.${key}`,
+        'unknown principal type (AWS, Service, Federated, CanonicalUser)',
+      );
     }
     const values = stringList(raw, `${path}.${key}`);
     if (key === 'AWS') {
@@ -115,14 +119,16 @@ function parseCondition(value: unknown, path: string): ConditionClause[] {
     const opPath = `${path}.${operator}`;
     const parsed = parseConditionOperator(operator);
     if (!parsed) throw new PolicyValidationError(opPath, `unknown condition operator "${operator}"`);
-    if (!isRecord(block)) throw new PolicyValidationError(opPath, 'must be an object of context keys to values');
+    if (!isRecord(block))
+      throw new PolicyValidationError(opPath, 'must be an object of context keys to values');
     for (const [key, raw] of Object.entries(block)) {
       const keyPath = `${opPath}.${key}`;
       const list = Array.isArray(raw) ? raw : [raw];
       const values = list.map((v, i) => conditionValue(v, Array.isArray(raw) ? `${keyPath}[${i}]` : keyPath));
       if (parsed.spec.family === 'null' || parsed.spec.family === 'bool') {
         for (const v of values) {
-          if (!/^(true|false)$/i.test(v)) throw new PolicyValidationError(keyPath, `"${v}" is not true or false`);
+          if (!/^(true|false)$/i.test(v))
+            throw new PolicyValidationError(keyPath, `"${v}" is not true or false`);
         }
       }
       clauses.push({
@@ -148,7 +154,8 @@ function parseStatement(
 ): AwsStatement {
   if (!isRecord(value)) throw new PolicyValidationError(path, 'must be an object');
   for (const key of Object.keys(value)) {
-    if (!STATEMENT_KEYS.has(key)) throw new PolicyValidationError(`${path}.${key}`, 'unknown statement element');
+    if (!STATEMENT_KEYS.has(key))
+      throw new PolicyValidationError(`${path}.${key}`, 'unknown statement element');
   }
   if (value.Effect !== 'Allow' && value.Effect !== 'Deny') {
     throw new PolicyValidationError(`${path}.Effect`, 'must be "Allow" or "Deny"');
@@ -190,10 +197,16 @@ function parseStatement(
     if (hasPrincipal) statement.principal = parsePrincipal(value.Principal, `${path}.Principal`);
     else statement.notPrincipal = parsePrincipal(value.NotPrincipal, `${path}.NotPrincipal`);
     if (kind === 'rcp' && !statement.principal?.wildcard) {
-      throw new PolicyValidationError(`${path}.Principal`, 'a resource control policy must use "Principal": "*"');
+      throw new PolicyValidationError(
+        `${path}.Principal`,
+        'a resource control policy must use "Principal": "*"',
+      );
     }
     if (statement.notPrincipal && statement.effect === 'Allow') {
-      warnings.push({ path: `${path}.NotPrincipal`, message: 'NotPrincipal with Allow grants access to nearly everyone' });
+      warnings.push({
+        path: `${path}.NotPrincipal`,
+        message: 'NotPrincipal with Allow grants access to nearly everyone',
+      });
     }
   } else if (hasPrincipal || hasNotPrincipal) {
     throw new PolicyValidationError(
@@ -202,7 +215,8 @@ function parseStatement(
     );
   }
 
-  if (value.Condition !== undefined) statement.conditions = parseCondition(value.Condition, `${path}.Condition`);
+  if (value.Condition !== undefined)
+    statement.conditions = parseCondition(value.Condition, `${path}.Condition`);
   return statement;
 }
 

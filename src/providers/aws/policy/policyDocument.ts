@@ -1,7 +1,8 @@
 /** The parsed, validated shape of an AWS policy document: what the authorizer compiles. */
 
 /** Which role a document plays; it decides which elements are required or forbidden. */
-export type AwsPolicyKind = 'identity' | 'resource' | 'permissions-boundary' | 'session' | 'scp' | 'rcp' | 'trust';
+export type AwsPolicyKind =
+  'identity' | 'resource' | 'permissions-boundary' | 'session' | 'scp' | 'rcp' | 'trust';
 
 export interface PrincipalBlock {
   /** `"Principal": "*"` or `{"AWS": "*"}`. */

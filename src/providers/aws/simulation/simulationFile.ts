@@ -45,7 +45,10 @@ function parseContextValue(value: unknown, path: string): ContextValue {
       throw new PolicyValidationError(`${path}[${i}]`, 'context values must be strings, numbers or booleans');
     });
   }
-  throw new PolicyValidationError(path, 'a context value must be a string, number, boolean, null or an array of them');
+  throw new PolicyValidationError(
+    path,
+    'a context value must be a string, number, boolean, null or an array of them',
+  );
 }
 
 function parseRequest(value: unknown): AwsRequest {

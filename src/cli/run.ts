@@ -1,0 +1,62 @@
+/**
+ * The `ares` command dispatcher: thin commands over the modules. Every failure the user can cause ends with exit 2
+ * and one line naming the input and the problem; an unexpected failure says so without a stack trace.
+ */
+import { runSimulate, simulateHelp } from './commands/simulate.js';
+import { InputError, UsageError } from './errors.js';
+
+const HELP = `ares: find and block privilege-bypass paths in serverless applications.
+
+Usage: ares <command> [options]
+
+Commands:
+  simulate <request.json>   decide one AWS request against its policies
+
+Run 'ares <command> --help' for a command's options.`;
+
+type Command = (args: string[], print: (text: string) => void) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  simulate: { run: runSimulate, help: simulateHelp },
+};
+
+/** Where the command line writes; tests pass their own. */
+export interface ConsoleIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIO: ConsoleIO = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: string[], io: ConsoleIO = processIO): Promise<number> {
+  const print = (text: string): void => io.out(`${text}\n`);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    print(HELP);
+    return 0;
+  }
+  if (name === '--version') {
+    print('ares 0.1.0');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (try 'ares --help')`);
+    return await command.run(rest, print);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof InputError) {
+      io.err(`${command ? `ares ${name}` : 'ares'}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`ares ${name}: ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`ares ${name}: internal error: ${message}\n`);
+    return 70;
+  }
+}
