@@ -15,5 +15,7 @@ export interface FunctionNode {
   handler?: string;
   account?: string;
   region?: string;
+  /** Asynchronous invocation destinations (on success / on failure): ids of queues, topics, buses or functions. */
+  destinations?: string[];
   source?: SourceLocation;
 }

@@ -21,3 +21,5 @@ export type { FunctionNode } from './function.js';
 export type { Resource } from './resource.js';
 export type { Trigger, TriggerKind } from './trigger.js';
 export type { PolicyDocumentRef } from './policy.js';
+export type { Estate, PolicyAttachment, GroupMembership, OrganizationPath, EstateError } from './estate.js';
+export { emptyEstate } from './estate.js';

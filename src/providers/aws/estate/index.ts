@@ -1,0 +1,3 @@
+/** Building blocks the AWS importers share: ARN builders and the table of which actions fire which trigger. */
+export { arnOf, resourceFromArn, type ArnScope } from './arns.js';
+export { TRIGGER_RULES, type TriggerRule, type TriggerRuleName } from './triggerActions.js';
