@@ -6,3 +6,4 @@ export {
   describeUnknownAction,
   servicesWithRcpSupport,
 } from './actionCatalog.js';
+export { awsManagedPolicyDocument, isAwsManagedPolicyArn } from './awsManagedPolicies.js';

@@ -15,14 +15,17 @@ export const arnOf = {
   role: (s: ArnScope, name: string, path = '/') => `arn:${p(s)}:iam::${s.account}:role${path}${name}`,
   user: (s: ArnScope, name: string, path = '/') => `arn:${p(s)}:iam::${s.account}:user${path}${name}`,
   group: (s: ArnScope, name: string, path = '/') => `arn:${p(s)}:iam::${s.account}:group${path}${name}`,
-  managedPolicy: (s: ArnScope, name: string, path = '/') => `arn:${p(s)}:iam::${s.account}:policy${path}${name}`,
+  managedPolicy: (s: ArnScope, name: string, path = '/') =>
+    `arn:${p(s)}:iam::${s.account}:policy${path}${name}`,
   table: (s: ArnScope, name: string) => `arn:${p(s)}:dynamodb:${s.region}:${s.account}:table/${name}`,
   bucket: (s: ArnScope, name: string) => `arn:${p(s)}:s3:::${name}`,
   queue: (s: ArnScope, name: string) => `arn:${p(s)}:sqs:${s.region}:${s.account}:${name}`,
   topic: (s: ArnScope, name: string) => `arn:${p(s)}:sns:${s.region}:${s.account}:${name}`,
   secret: (s: ArnScope, name: string) => `arn:${p(s)}:secretsmanager:${s.region}:${s.account}:secret:${name}`,
-  stateMachine: (s: ArnScope, name: string) => `arn:${p(s)}:states:${s.region}:${s.account}:stateMachine:${name}`,
-  eventBus: (s: ArnScope, name = 'default') => `arn:${p(s)}:events:${s.region}:${s.account}:event-bus/${name}`,
+  stateMachine: (s: ArnScope, name: string) =>
+    `arn:${p(s)}:states:${s.region}:${s.account}:stateMachine:${name}`,
+  eventBus: (s: ArnScope, name = 'default') =>
+    `arn:${p(s)}:events:${s.region}:${s.account}:event-bus/${name}`,
   rule: (s: ArnScope, name: string, bus = 'default') =>
     `arn:${p(s)}:events:${s.region}:${s.account}:rule/${bus === 'default' ? '' : `${bus}/`}${name}`,
   stream: (s: ArnScope, name: string) => `arn:${p(s)}:kinesis:${s.region}:${s.account}:stream/${name}`,
