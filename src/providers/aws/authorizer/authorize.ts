@@ -60,7 +60,7 @@ export function authorize(
   policies: CompiledPolicySet,
   options: AuthorizeOptions = {},
 ): Decision {
-  const prepared = prepareRequest(request, options);
+  const prepared = prepareRequest(request, options, policies.boundary !== undefined);
   const scope = new EvaluationScope(prepared);
   const caller = prepared.principal;
   const isService = caller.kind === 'service';

@@ -13,7 +13,7 @@ import type { NamedPolicy } from '../types.js';
 import { ArnPattern } from './arn.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
 import { compileTokens, tokenizePattern, variableKeys, type StringMatcher } from './pattern.js';
-import { matchPrincipal, type PrincipalMatch } from './principalMatch.js';
+import { matchPrincipal, notPrincipalExempts, type PrincipalMatch } from './principalMatch.js';
 import type { EvaluationScope } from './evaluationScope.js';
 import { MAYBE, NO, YES, and3, type Tri } from './tristate.js';
 import type { PrincipalBlock } from '../policy/index.js';
@@ -22,6 +22,8 @@ export interface CompiledStatement {
   /** The statement as reported in a decision's reasons. */
   reason: StatementReason;
   effect: 'Allow' | 'Deny';
+  /** The Action / NotAction patterns as written. */
+  actionPatterns: string[];
   /** Full `service:action` matcher over lower-cased actions (used for NotAction and wildcard services). */
   actions: StringMatcher[];
   negateActions: boolean;
@@ -43,6 +45,8 @@ export interface CompiledPolicy {
   type: PolicyType;
   kind: AwsPolicyKind;
   statementCount: number;
+  /** Every statement, in document order. */
+  statements: CompiledStatement[];
   byService: Map<string, IndexedStatement[]>;
   anyService: IndexedStatement[];
   warnings: PolicyWarning[];
@@ -73,6 +77,7 @@ function compileStatement(
   return {
     reason,
     effect: statement.effect,
+    actionPatterns,
     actions: actionPatterns.map((a) => compileTokens(tokenizePattern(a.toLowerCase(), false))),
     negateActions: statement.notAction !== undefined,
     resources: resourcePatterns?.map((r) => new ArnPattern(r, variables)),
@@ -130,6 +135,7 @@ export function compilePolicy(named: NamedPolicy, kind: AwsPolicyKind, type: Pol
     type,
     kind,
     statementCount: statements.length,
+    statements,
     ...indexStatements(statements, document.statements),
     warnings,
   };
@@ -141,6 +147,11 @@ export interface StatementMatch {
   result: Tri;
   principal: PrincipalMatch;
   missingKeys: string[] | null;
+}
+
+/** Whether the statement's Action/NotAction element covers an action (any case). */
+export function statementCoversAction(statement: CompiledStatement, action: string): boolean {
+  return anyMatches(statement.actions, action.toLowerCase()) !== statement.negateActions;
 }
 
 function anyMatches(matchers: StringMatcher[], value: string): boolean {
@@ -176,11 +187,12 @@ function evaluateStatement(
 ): void {
   let principal: PrincipalMatch = 'indirect';
   if (statement.principal) {
-    const match = matchPrincipal(statement.principal, scope.request.principal, statement.negatePrincipal);
+    const caller = scope.request.principal;
     if (statement.negatePrincipal) {
-      if (match !== 'none') return;
-      principal = 'indirect';
+      // A NotPrincipal Deny always applies to a principal with a permissions boundary (IAM User Guide, boundaries).
+      if (!scope.request.callerHasBoundary && notPrincipalExempts(statement.principal, caller)) return;
     } else {
+      const match = matchPrincipal(statement.principal, caller);
       if (match === 'none') return;
       principal = match;
     }

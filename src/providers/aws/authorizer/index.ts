@@ -4,6 +4,12 @@
  */
 export { authorize } from './authorize.js';
 export { compilePolicySet, type CompiledPolicySet, type CompileOptions } from './policySet.js';
-export { compilePolicy, type CompiledPolicy } from './compiledPolicy.js';
+export {
+  compilePolicy,
+  statementCoversAction,
+  type CompiledPolicy,
+  type CompiledStatement,
+} from './compiledPolicy.js';
+export { ArnPattern } from './arn.js';
 export { derivedContextKeys, parseRequestPrincipal, type RequestPrincipal } from './requestContext.js';
 export { splitArn, arnAccount } from './arn.js';

@@ -59,3 +59,48 @@ export function matchPrincipal(
   if (block.federated.includes(caller.text) || block.canonicalUser.includes(caller.text)) return 'direct';
   return 'none';
 }
+
+function listsAccount(block: PrincipalBlock, account: string | undefined): boolean {
+  return (
+    account !== undefined &&
+    block.aws.some((v) => v === account || /^arn:[^:]+:iam::(\d{12}):root$/.exec(v)?.[1] === account)
+  );
+}
+
+function listsRole(block: PrincipalBlock, caller: RequestPrincipal): boolean {
+  return block.aws.some((v) => {
+    const parts = splitArn(v);
+    return (
+      parts?.[2] === 'iam' &&
+      parts[4] === caller.account &&
+      parts[5]?.startsWith('role/') &&
+      roleNameOf(parts[5]) === caller.name
+    );
+  });
+}
+
+/**
+ * Whether a NotPrincipal element exempts the caller. AWS checks each identity of the request in turn (the account,
+ * then the role, then the session), so every one of them must be listed: a role ARN alone does not exempt its
+ * sessions, and a user is exempt only when its account is listed too (IAM User Guide, NotPrincipal).
+ */
+export function notPrincipalExempts(block: PrincipalBlock, caller: RequestPrincipal): boolean {
+  if (block.wildcard) return true;
+  switch (caller.kind) {
+    case 'service':
+      return block.service.some((s) => s.toLowerCase() === caller.text.toLowerCase());
+    case 'root':
+      return listsAccount(block, caller.account);
+    case 'user':
+    case 'federated':
+      return listsAccount(block, caller.account) && block.aws.includes(caller.text);
+    case 'role':
+      return listsAccount(block, caller.account) && listsRole(block, caller);
+    case 'session':
+      return (
+        listsAccount(block, caller.account) && listsRole(block, caller) && block.aws.includes(caller.text)
+      );
+    default:
+      return block.federated.includes(caller.text) || block.canonicalUser.includes(caller.text);
+  }
+}

@@ -150,9 +150,15 @@ export interface PreparedRequest {
   context: Map<string, string[] | null>;
   /** When true, a key missing from `context` is unknown (the decision may become conditional). */
   openWorld: boolean;
+  /** A NotPrincipal Deny exempts no principal that has a permissions boundary. */
+  callerHasBoundary: boolean;
 }
 
-export function prepareRequest(request: AwsRequest, options: AuthorizeOptions): PreparedRequest {
+export function prepareRequest(
+  request: AwsRequest,
+  options: AuthorizeOptions,
+  callerHasBoundary = false,
+): PreparedRequest {
   const principal = parseRequestPrincipal(request.principal);
   const context = new Map<string, string[] | null>();
   for (const [key, value] of Object.entries(derivedContextKeys(request)))
@@ -170,5 +176,6 @@ export function prepareRequest(request: AwsRequest, options: AuthorizeOptions): 
     sameAccount: principal.account !== undefined && principal.account === resourceAccount,
     context,
     openWorld: options.missingContext !== 'absent',
+    callerHasBoundary,
   };
 }

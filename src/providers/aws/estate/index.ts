@@ -1,3 +1,4 @@
 /** Building blocks the AWS importers share: ARN builders and the table of which actions fire which trigger. */
 export { arnOf, resourceFromArn, type ArnScope } from './arns.js';
 export { TRIGGER_RULES, type TriggerRule, type TriggerRuleName } from './triggerActions.js';
+export { RESOURCE_ACTIONS, requestResourceFor, type ResourceActions } from './resourceActions.js';

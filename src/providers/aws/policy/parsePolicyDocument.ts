@@ -203,10 +203,18 @@ function parseStatement(
       );
     }
     if (statement.notPrincipal && statement.effect === 'Allow') {
-      warnings.push({
-        path: `${path}.NotPrincipal`,
-        message: 'NotPrincipal with Allow grants access to nearly everyone',
-      });
+      throw new PolicyValidationError(
+        `${path}.NotPrincipal`,
+        'NotPrincipal is supported only with "Effect": "Deny"',
+      );
+    }
+    if (
+      kind === 'resource' &&
+      statement.effect === 'Allow' &&
+      statement.principal?.wildcard &&
+      !value.Condition
+    ) {
+      warnings.push({ path: `${path}.Principal`, message: 'grants access to anyone, with no condition' });
     }
   } else if (hasPrincipal || hasNotPrincipal) {
     throw new PolicyValidationError(

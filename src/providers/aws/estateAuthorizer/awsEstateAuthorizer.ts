@@ -1,0 +1,238 @@
+/**
+ * The AWS EstateAuthorizer: requesters, entry points and candidate indexes over an AWS estate, and the exact
+ * decision through the AWS authorizer. Functions act as sessions of their execution role.
+ */
+import type {
+  Access,
+  Decision,
+  EntryPoint,
+  Estate,
+  EstateAuthorizer,
+  FunctionNode,
+  Principal,
+} from '../../../model/index.js';
+import {
+  authorize,
+  parseRequestPrincipal,
+  statementCoversAction,
+  type CompiledPolicy,
+  type CompiledPolicySet,
+  type CompiledStatement,
+} from '../authorizer/index.js';
+import { resourceFromArn } from '../estate/index.js';
+import { EstatePolicies } from './estatePolicies.js';
+import { ResourceIndex, type ResourceKey } from './resourceIndex.js';
+
+const INVOKE_ACTION = 'lambda:InvokeFunction';
+
+function serviceOf(action: string): string {
+  return action.slice(0, action.indexOf(':')).toLowerCase();
+}
+
+/** Every statement of a policy set's identity policies with the given effect. */
+function identityStatements(set: CompiledPolicySet, effect: 'Allow' | 'Deny'): CompiledStatement[] {
+  return set.identity.flatMap((p) => p.statements.filter((s) => s.effect === effect));
+}
+
+/** Whether a policy has a statement of `effect` that could name an action of `service`. */
+function touchesService(policy: CompiledPolicy, service: string, effect: 'Allow' | 'Deny'): boolean {
+  const listed = policy.byService.get(service)?.some((e) => e.statement.effect === effect) ?? false;
+  return listed || policy.anyService.some((e) => e.statement.effect === effect);
+}
+
+export class AwsEstateAuthorizer implements EstateAuthorizer {
+  readonly cloud = 'aws' as const;
+  readonly policies: EstatePolicies;
+  readonly resources: ResourceIndex;
+  private readonly principals = new Map<string, Principal>();
+  private readonly functions = new Map<string, FunctionNode>();
+  private requesterList: Principal[] | undefined;
+  private requestersByService: Map<string, string[]> | undefined;
+
+  constructor(private readonly estate: Estate) {
+    this.policies = new EstatePolicies(estate);
+    this.resources = new ResourceIndex(estate.resources, estate.functions);
+    for (const p of estate.principals) this.principals.set(p.id, p);
+    for (const f of estate.functions) this.functions.set(f.id, f);
+  }
+
+  /** IAM users, and roles whose trust policy lets a person or outside identity assume them. */
+  requesters(): Principal[] {
+    this.requesterList ??= this.estate.principals.filter((p) => {
+      if (p.kind === 'user') return true;
+      if (p.kind !== 'role') return false;
+      const trust = this.policies.trustPolicy(p.id);
+      return (
+        trust?.statements.some(
+          (s) =>
+            s.effect === 'Allow' &&
+            !s.negatePrincipal &&
+            s.principal !== undefined &&
+            (s.principal.wildcard || s.principal.aws.length > 0 || s.principal.federated.length > 0),
+        ) ?? false
+      );
+    });
+    return this.requesterList;
+  }
+
+  entryPoints(): EntryPoint[] {
+    const entries: EntryPoint[] = this.estate.functions.map((f) => ({
+      function: f.id,
+      resource: f.id,
+      action: INVOKE_ACTION,
+      via: 'invoke',
+    }));
+    for (const trigger of this.estate.triggers) {
+      for (const action of trigger.firedBy) {
+        entries.push({ function: trigger.target, resource: trigger.source, action, via: trigger.kind });
+      }
+    }
+    return entries;
+  }
+
+  candidateRequesters(access: Access): string[] {
+    const requesters = this.requesters();
+    // A resource policy can grant anyone; such resources are few, so check every requester exactly.
+    if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
+    if (!this.requestersByService) {
+      this.requestersByService = new Map();
+      for (const requester of requesters) {
+        const set = this.policies.principalSet(requester.id, requester.account);
+        const services = new Set<string>();
+        for (const policy of set.identity) {
+          if (policy.anyService.some((e) => e.statement.effect === 'Allow')) services.add('*');
+          for (const [service, entries] of policy.byService) {
+            if (entries.some((e) => e.statement.effect === 'Allow')) services.add(service);
+          }
+        }
+        for (const service of services) {
+          const list = this.requestersByService.get(service) ?? [];
+          list.push(requester.id);
+          this.requestersByService.set(service, list);
+        }
+      }
+    }
+    const service = serviceOf(access.action);
+    return [
+      ...new Set([
+        ...(this.requestersByService.get(service) ?? []),
+        ...(this.requestersByService.get('*') ?? []),
+      ]),
+    ];
+  }
+
+  candidateReach(fn: FunctionNode): Access[] {
+    if (!fn.identity) return [];
+    const set = this.policies.principalSet(
+      fn.identity,
+      this.principals.get(fn.identity)?.account ?? fn.account,
+    );
+    const found = new Map<string, Access>();
+    const add = (key: ResourceKey, statement?: CompiledStatement): void => {
+      for (const action of key.actions) {
+        if (statement && !statementCoversAction(statement, action)) continue;
+        found.set(`${action}\u0000${key.key}`, { resource: key.key, action });
+      }
+    };
+    for (const statement of identityStatements(set, 'Allow')) {
+      for (const key of this.keysFor(statement)) add(key, statement);
+    }
+    // Resource policies may grant the role directly; those resources are few, so take all their accesses.
+    for (const key of this.resources.all()) {
+      if (this.policies.resourcePolicy(key.resource.id)) add(key);
+    }
+    return [...found.values()];
+  }
+
+  private keysFor(statement: CompiledStatement): readonly ResourceKey[] {
+    const patterns = statement.resources;
+    if (!patterns || statement.negateResources || patterns.some((p) => p.tokens[0]?.kind !== 'text')) {
+      const services = statement.negateActions
+        ? undefined
+        : statement.actionPatterns.map((a) => serviceOf(a));
+      if (!services || services.some((s) => s === '' || s.includes('*') || s.includes('?')))
+        return this.resources.all();
+      return [...new Set(services)].flatMap((s) => this.resources.ofService(s));
+    }
+    const keys = new Set<ResourceKey>();
+    for (const pattern of patterns) for (const key of this.resources.candidates(pattern)) keys.add(key);
+    return [...keys];
+  }
+
+  mayBeDenied(principal: string, access: Access): boolean {
+    const set = this.policySetFor(principal, access);
+    if (set.boundary || set.session || set.scps.length > 0 || set.rcps.length > 0) return true;
+    const service = serviceOf(access.action);
+    if (set.identity.some((p) => touchesService(p, service, 'Deny'))) return true;
+    return set.resource !== undefined && touchesService(set.resource, service, 'Deny');
+  }
+
+  decide(principal: string, access: Access): Decision {
+    return authorize(
+      {
+        principal: this.requestPrincipal(principal),
+        action: access.action,
+        resource: access.resource,
+        ...this.resourceAccountOf(access.resource),
+      },
+      this.policySetFor(principal, access),
+    );
+  }
+
+  describe(id: string): { name: string; kind: string } {
+    const principal = this.principals.get(id);
+    if (principal) return { name: principal.name, kind: principal.kind };
+    const fn = this.functions.get(id);
+    if (fn) return { name: fn.name, kind: 'function' };
+    const resource = this.resources.byId.get(this.baseResource(id));
+    if (resource) {
+      const suffix = id.length > resource.id.length ? id.slice(resource.id.length) : '';
+      return { name: `${resource.name}${suffix}`, kind: resource.type };
+    }
+    const parsed = resourceFromArn(id);
+    return { name: parsed.name, kind: parsed.type };
+  }
+
+  private policySetFor(principal: string, access: Access): CompiledPolicySet {
+    const p = this.principals.get(principal);
+    const base = this.policies.principalSet(
+      principal,
+      p?.account ?? parseRequestPrincipal(principal).account,
+    );
+    const resourceId = this.baseResource(access.resource);
+    const resource = this.policies.resourcePolicy(resourceId);
+    const account = this.resources.byId.get(resourceId)?.account ?? parseRequestPrincipal(principal).account;
+    const rcps = this.policies.organizationLevels(account, 'rcp');
+    return { ...base, rcps, ...(resource ? { resource } : {}) };
+  }
+
+  /** Roles act through sessions: a requester role as `ares`, a function's role as the function does. */
+  private requestPrincipal(principal: string): string {
+    const parsed = parseRequestPrincipal(principal);
+    if (parsed.kind !== 'role' || !parsed.account) return principal;
+    return `arn:${parsed.partition}:sts::${parsed.account}:assumed-role/${parsed.name}/ares`;
+  }
+
+  /** S3 object ARNs (`bucket/key`) are governed by the bucket's policy. */
+  private baseResource(resource: string): string {
+    if (resource.startsWith('arn:aws:s3:::')) {
+      const slash = resource.indexOf('/');
+      return slash < 0 ? resource : resource.slice(0, slash);
+    }
+    return resource;
+  }
+
+  private resourceAccountOf(resource: string): { resourceAccount?: string } {
+    const account = this.resources.byId.get(this.baseResource(resource))?.account;
+    return account ? { resourceAccount: account } : {};
+  }
+
+  /** Errors met while compiling the estate's policies. */
+  get errors() {
+    return this.policies.errors;
+  }
+}
+
+export function createAwsEstateAuthorizer(estate: Estate): AwsEstateAuthorizer {
+  return new AwsEstateAuthorizer(estate);
+}

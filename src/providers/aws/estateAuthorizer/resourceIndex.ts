@@ -1,0 +1,81 @@
+/**
+ * The estate's resources (functions included) sorted by ARN, so that a policy's Resource pattern finds its
+ * candidates by literal-prefix range instead of by scanning every resource.
+ */
+import type { FunctionNode, Resource } from '../../../model/index.js';
+import { splitArn, type ArnPattern } from '../authorizer/index.js';
+import { RESOURCE_ACTIONS, resourceFromArn, type ResourceActions } from '../estate/index.js';
+
+/** One key a resource can be requested under: its ARN, or `<bucket ARN>/*` for object-level S3 actions. */
+export interface ResourceKey {
+  key: string;
+  resource: Resource;
+  /** The actions that apply under this key. */
+  actions: string[];
+}
+
+function rulesFor(resource: Resource): ResourceActions | undefined {
+  return RESOURCE_ACTIONS[`${resource.service}/${resource.type}`];
+}
+
+export class ResourceIndex {
+  readonly byId = new Map<string, Resource>();
+  private readonly keys: ResourceKey[] = [];
+  private readonly byService = new Map<string, ResourceKey[]>();
+
+  constructor(resources: readonly Resource[], functions: readonly FunctionNode[]) {
+    for (const resource of resources) this.byId.set(resource.id, resource);
+    for (const fn of functions) {
+      if (!this.byId.has(fn.id)) this.byId.set(fn.id, { ...resourceFromArn(fn.id), name: fn.name });
+    }
+    for (const resource of this.byId.values()) {
+      const rule = rulesFor(resource);
+      if (!rule) continue;
+      this.add({ key: resource.id, resource, actions: rule.actions });
+      if (rule.objectLevel) this.add({ key: `${resource.id}/*`, resource, actions: rule.objectLevel });
+    }
+    this.keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private add(key: ResourceKey): void {
+    this.keys.push(key);
+    const list = this.byService.get(key.resource.service) ?? [];
+    list.push(key);
+    this.byService.set(key.resource.service, list);
+  }
+
+  all(): readonly ResourceKey[] {
+    return this.keys;
+  }
+
+  ofService(service: string): readonly ResourceKey[] {
+    return this.byService.get(service) ?? [];
+  }
+
+  /** Keys whose ARN starts with `prefix` (binary search for the range). */
+  withPrefix(prefix: string): ResourceKey[] {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.keys[mid] as ResourceKey).key < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: ResourceKey[] = [];
+    for (let i = lo; i < this.keys.length && (this.keys[i] as ResourceKey).key.startsWith(prefix); i++) {
+      out.push(this.keys[i] as ResourceKey);
+    }
+    return out;
+  }
+
+  /** Candidate keys for a Resource pattern: its literal prefix narrows them; variables make the rest open. */
+  candidates(pattern: ArnPattern): readonly ResourceKey[] {
+    const first = pattern.tokens[0];
+    const prefix = first?.kind === 'text' ? first.text : '';
+    const keys = prefix ? this.withPrefix(prefix) : this.keys;
+    if (pattern.variables) return keys;
+    return keys.filter(
+      (k) => pattern.matches({ text: k.key, parts: splitArn(k.key) }, () => undefined) === true,
+    );
+  }
+}
