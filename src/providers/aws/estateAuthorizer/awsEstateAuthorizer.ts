@@ -14,16 +14,29 @@ import type {
 import {
   authorize,
   parseRequestPrincipal,
+  splitArn,
   statementCoversAction,
   type CompiledPolicy,
   type CompiledPolicySet,
   type CompiledStatement,
 } from '../authorizer/index.js';
-import { resourceFromArn } from '../estate/index.js';
+import { RESOURCE_ACTIONS, requestResourceFor, resourceFromArn } from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
 import { ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
+
+interface IndexedAllow {
+  requester: string;
+  statement: CompiledStatement;
+}
+
+interface RequesterIndex {
+  /** Allow statements whose Resource elements are all literal ARNs, under each ARN. */
+  exact: Map<string, IndexedAllow[]>;
+  /** The other Allow statements, by the service of their actions (`*` for any). */
+  patterns: Map<string, IndexedAllow[]>;
+}
 
 function serviceOf(action: string): string {
   return action.slice(0, action.indexOf(':')).toLowerCase();
@@ -47,7 +60,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   private readonly principals = new Map<string, Principal>();
   private readonly functions = new Map<string, FunctionNode>();
   private requesterList: Principal[] | undefined;
-  private requestersByService: Map<string, string[]> | undefined;
+  private requesterIndex: RequesterIndex | undefined;
 
   constructor(private readonly estate: Estate) {
     this.policies = new EstatePolicies(estate);
@@ -83,8 +96,12 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       via: 'invoke',
     }));
     for (const trigger of this.estate.triggers) {
+      const source = this.resources.byId.get(trigger.source);
+      const rule = source ? RESOURCE_ACTIONS[`${source.service}/${source.type}`] : undefined;
       for (const action of trigger.firedBy) {
-        entries.push({ function: trigger.target, resource: trigger.source, action, via: trigger.kind });
+        // Object-level S3 writes act on `bucket/*`, the same key ServiceReach uses, so hops line up.
+        const resource = rule ? requestResourceFor(trigger.source, action, rule) : trigger.source;
+        entries.push({ function: trigger.target, resource, action, via: trigger.kind });
       }
     }
     return entries;
@@ -94,31 +111,57 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     const requesters = this.requesters();
     // A resource policy can grant anyone; such resources are few, so check every requester exactly.
     if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
-    if (!this.requestersByService) {
-      this.requestersByService = new Map();
-      for (const requester of requesters) {
-        const set = this.policies.principalSet(requester.id, requester.account);
-        const services = new Set<string>();
-        for (const policy of set.identity) {
-          if (policy.anyService.some((e) => e.statement.effect === 'Allow')) services.add('*');
-          for (const [service, entries] of policy.byService) {
-            if (entries.some((e) => e.statement.effect === 'Allow')) services.add(service);
+    const index = (this.requesterIndex ??= this.buildRequesterIndex(requesters));
+    const out = new Set<string>();
+    for (const { requester, statement } of index.exact.get(access.resource) ?? []) {
+      if (statementCoversAction(statement, access.action)) out.add(requester);
+    }
+    const target = { text: access.resource, parts: splitArn(access.resource) };
+    for (const bucket of [index.patterns.get(serviceOf(access.action)), index.patterns.get('*')]) {
+      for (const { requester, statement } of bucket ?? []) {
+        if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
+        // Variables are left open here (the exact decision settles them); conditions are not looked at yet.
+        const resources = statement.resources ?? [];
+        const matches = resources.some((p) => p.matches(target, () => undefined) !== false);
+        if (matches !== statement.negateResources || resources.length === 0) out.add(requester);
+      }
+    }
+    return [...out];
+  }
+
+  /** Requesters' Allow statements by the exact ARN they name, or by service when they use wildcards. */
+  private buildRequesterIndex(requesters: Principal[]): RequesterIndex {
+    const index: RequesterIndex = { exact: new Map(), patterns: new Map() };
+    for (const requester of requesters) {
+      const set = this.policies.principalSet(requester.id, requester.account);
+      for (const statement of identityStatements(set, 'Allow')) {
+        const entry = { requester: requester.id, statement };
+        const literal =
+          !statement.negateResources &&
+          statement.resources !== undefined &&
+          statement.resources.every((p) => p.tokens.length === 1 && p.tokens[0]?.kind === 'text');
+        if (literal) {
+          for (const pattern of statement.resources ?? []) {
+            const text = (pattern.tokens[0] as { text: string }).text;
+            const list = index.exact.get(text) ?? [];
+            list.push(entry);
+            index.exact.set(text, list);
           }
+          continue;
         }
-        for (const service of services) {
-          const list = this.requestersByService.get(service) ?? [];
-          list.push(requester.id);
-          this.requestersByService.set(service, list);
+        const services = statement.negateActions
+          ? ['*']
+          : statement.actionPatterns.map((a) =>
+              a === '*' || /[*?]/.test(serviceOf(a)) ? '*' : serviceOf(a),
+            );
+        for (const service of new Set(services)) {
+          const list = index.patterns.get(service) ?? [];
+          list.push(entry);
+          index.patterns.set(service, list);
         }
       }
     }
-    const service = serviceOf(access.action);
-    return [
-      ...new Set([
-        ...(this.requestersByService.get(service) ?? []),
-        ...(this.requestersByService.get('*') ?? []),
-      ]),
-    ];
+    return index;
   }
 
   candidateReach(fn: FunctionNode): Access[] {

@@ -1,0 +1,124 @@
+/**
+ * Bypass paths as findings: one per (requester, entry function, resource, denial class), with the actions, the
+ * shortest witness path from the requester to the resource, severity, and a stable id.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Decision,
+  DecisionReason,
+  DenialClass,
+  EstateAuthorizer,
+  Finding,
+  FunctionNode,
+  PathStep,
+  Severity,
+} from '../model/index.js';
+import type { BypassPath } from '../profile/index.js';
+
+const GUARDRAILS = new Set(['permissions-boundary', 'session', 'scp', 'rcp']);
+
+/** explicit: a Deny in the requester's or the resource's own policy; guardrail: boundary, session policy, SCP, RCP. */
+export function denialClassOf(decision: Decision): DenialClass {
+  if (decision.decision === 'implicit-deny') {
+    return decision.reasons.some((r) => r.kind === 'no-allow' && GUARDRAILS.has(r.policyType))
+      ? 'guardrail'
+      : 'implicit';
+  }
+  const denies = decision.reasons.filter((r) => r.kind === 'statement' && r.effect === 'Deny');
+  if (denies.length === 0) return 'implicit';
+  return denies.some((r) => !GUARDRAILS.has(r.policyType)) ? 'explicit' : 'guardrail';
+}
+
+function severityOf(denial: DenialClass, conditional: boolean): Severity {
+  if (denial === 'implicit') return 'info';
+  return conditional ? 'medium' : 'high';
+}
+
+/** A stable id: the same requester, entry, resource and actions give the same id on every scan. */
+export function findingId(kind: string, parts: string[]): string {
+  return `ARES-${createHash('sha256')
+    .update([kind, ...parts].join('\n'))
+    .digest('hex')
+    .slice(0, 16)}`;
+}
+
+function witnessPath(path: BypassPath, authorizer: EstateAuthorizer): PathStep[] {
+  const step = (id: string, edge: string, kind?: string): PathStep => {
+    const described = authorizer.describe(id);
+    return { id, name: described.name, kind: kind ?? described.kind, edge };
+  };
+  const steps: PathStep[] = [step(path.principal, 'origin')];
+  const enter = (fn: string, resource: string, action: string, via: string): void => {
+    if (via === 'invoke') {
+      steps.push(step(fn, 'invoke', 'function'));
+    } else {
+      steps.push(step(resource, action));
+      steps.push(step(fn, 'trigger', 'function'));
+    }
+  };
+  enter(path.entry.function, path.entry.resource, path.entry.action, path.entry.via);
+  for (const hop of path.hops) enter(hop.edge.to, hop.edge.via.resource, hop.edge.via.action, hop.edge.hop);
+  steps.push(step(path.access.resource, path.access.action));
+  return steps;
+}
+
+function denialReasons(decision: Decision): DecisionReason[] {
+  return decision.reasons.filter((r) => r.kind === 'no-allow' || r.effect === 'Deny');
+}
+
+/** Groups bypass paths into findings, high severity first, then by requester, entry and resource name. */
+export function bypassFindings(
+  paths: BypassPath[],
+  authorizer: EstateAuthorizer,
+  functions: ReadonlyMap<string, FunctionNode>,
+): Finding[] {
+  const groups = new Map<string, BypassPath[]>();
+  for (const path of paths) {
+    const key = [path.principal, path.entry.function, path.access.resource, denialClassOf(path.denial)].join(
+      '\u0000',
+    );
+    const list = groups.get(key) ?? [];
+    list.push(path);
+    groups.set(key, list);
+  }
+  const findings: Finding[] = [];
+  for (const group of groups.values()) {
+    // The shortest chain is the witness; ties keep discovery order (nearest holder first).
+    const witness = group.reduce((best, p) => (p.hops.length < best.hops.length ? p : best));
+    const actions = [...new Set(group.map((p) => p.access.action))].sort();
+    const conditions = [...new Set(group.flatMap((p) => p.conditions))].sort();
+    const denial = denialClassOf(witness.denial);
+    const entryFn = functions.get(witness.entry.function);
+    const describe = (id: string) => ({ id, name: authorizer.describe(id).name });
+    findings.push({
+      id: findingId('privilege-bypass', [
+        witness.principal,
+        witness.entry.function,
+        witness.access.resource,
+        ...actions,
+      ]),
+      kind: 'privilege-bypass',
+      severity: severityOf(denial, conditions.length > 0),
+      denial,
+      cloud: authorizer.cloud,
+      principal: describe(witness.principal),
+      entry: describe(witness.entry.function),
+      resource: describe(witness.access.resource),
+      actions,
+      path: witnessPath(witness, authorizer),
+      ...(conditions.length > 0 ? { conditions } : {}),
+      denialReasons: denialReasons(witness.denial),
+      ...(entryFn?.source ? { location: entryFn.source } : {}),
+    });
+  }
+  const rank: Record<Severity, number> = { high: 0, medium: 1, low: 2, info: 3 };
+  return findings.sort(
+    (a, b) =>
+      rank[a.severity] - rank[b.severity] ||
+      a.principal.name.localeCompare(b.principal.name) ||
+      a.entry.name.localeCompare(b.entry.name) ||
+      a.resource.name.localeCompare(b.resource.name),
+  );
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { high: 3, medium: 2, low: 1, info: 0 };

@@ -1,0 +1,16 @@
+/**
+ * The profile: builds the Application Reachability Profile (UserInvoke, ServiceReach, the function graph) from an
+ * estate through its cloud's authorizer, closes it over function hops, and searches it for bypass paths.
+ * Pure: no I/O.
+ */
+export { buildProfile } from './buildProfile.js';
+export { findBypassPaths, type BypassPath, type BypassSearchOptions } from './findBypassPaths.js';
+export { ReachClosure } from './reachClosure.js';
+export { mergeEstates } from './mergeEstates.js';
+export { accessKey, type ReachabilityProfile, type ProfileStats } from './reachabilityProfile.js';
+export {
+  stronglyConnectedComponents,
+  shortestPaths,
+  type FunctionEdge,
+  type FunctionGraph,
+} from './functionGraph.js';
