@@ -2,7 +2,9 @@
  * The `ares` command dispatcher: thin commands over the modules. Every failure the user can cause ends with exit 2
  * and one line naming the input and the problem; an unexpected failure says so without a stack trace.
  */
+import { runScan, scanHelp } from './commands/scan.js';
 import { runSimulate, simulateHelp } from './commands/simulate.js';
+import { ARES_VERSION } from './version.js';
 import { InputError, UsageError } from './errors.js';
 
 const HELP = `ares: find and block privilege-bypass paths in serverless applications.
@@ -10,6 +12,7 @@ const HELP = `ares: find and block privilege-bypass paths in serverless applicat
 Usage: ares <command> [options]
 
 Commands:
+  scan <paths...>           find every privilege-bypass path in an estate
   simulate <request.json>   decide one AWS request against its policies
 
 Run 'ares <command> --help' for a command's options.`;
@@ -17,6 +20,7 @@ Run 'ares <command> --help' for a command's options.`;
 type Command = (args: string[], print: (text: string) => void) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
+  scan: { run: runScan, help: scanHelp },
   simulate: { run: runSimulate, help: simulateHelp },
 };
 
@@ -39,7 +43,7 @@ export async function main(argv: string[], io: ConsoleIO = processIO): Promise<n
     return 0;
   }
   if (name === '--version') {
-    print('ares 0.1.0');
+    print(`ares ${ARES_VERSION}`);
     return 0;
   }
   const command = COMMANDS[name];

@@ -2,7 +2,7 @@
  * The bypass search: requester u may start function f, f reaches (r, a) through a chain of functions, and u is
  * denied (r, a). Each result carries its witness chain, the shortest one, and the decision that denies u.
  */
-import type { Access, Decision, EntryPoint, EstateAuthorizer } from '../model/index.js';
+import type { Access, Decision, EntryPoint, EstateAuthorizer, ReachEdge } from '../model/index.js';
 import { pathTo, shortestPaths, type FunctionEdge } from './functionGraph.js';
 import { accessKey, type ReachabilityProfile } from './reachabilityProfile.js';
 
@@ -55,6 +55,15 @@ export function findBypassPaths(
   const includeImplicit = options.includeImplicit === true;
   const paths = new Map<string, ReturnType<typeof shortestPaths>>();
   const decisions = new Map<string, Decision>();
+  const keys = new Map<ReachEdge, string>();
+  const keyOf = (edge: ReachEdge): string => {
+    let key = keys.get(edge);
+    if (key === undefined) {
+      key = accessKey(edge.access);
+      keys.set(edge, key);
+    }
+    return key;
+  };
   const results: BypassPath[] = [];
 
   for (const invoke of profile.userInvoke) {
@@ -68,7 +77,7 @@ export function findBypassPaths(
     // Nearest functions first, so the first function found to hold an access gives the shortest witness.
     for (const holder of reached.keys()) {
       for (const edge of profile.reach.get(holder) ?? []) {
-        const key = accessKey(edge.access);
+        const key = keyOf(edge);
         if (seen.has(key)) continue;
         seen.add(key);
         // The entry itself is what u was allowed to do; reaching it again is no bypass.

@@ -87,6 +87,9 @@ export function authorize(
   const identityResult = anyOf(identity.allows);
   const resourceResult = anyOf(resource.allows);
   const resourceDirect = anyOf(resource.allows, (m) => m.principal === 'direct');
+  // A grant to the caller's role (or to a service) is limited by boundary and session policy; a grant to the
+  // account only delegates to identity-based policies, which must allow on their own.
+  const resourceLimited = anyOf(resource.allows, (m) => m.principal === 'role' || m.principal === 'service');
   const boundaryResult = boundary ? anyOf(boundary.allows) : YES;
   const sessionResult = session ? anyOf(session.allows) : YES;
   const guardrails = and3(boundaryResult, sessionResult);
@@ -96,7 +99,7 @@ export function authorize(
     grant = resourceResult;
   } else if (prepared.sameAccount) {
     // A same-account grant naming the caller's user or session ARN is not limited by boundary or session policy.
-    grant = or3(and3(identityResult, guardrails), or3(resourceDirect, and3(resourceResult, guardrails)));
+    grant = or3(and3(identityResult, guardrails), or3(resourceDirect, and3(resourceLimited, guardrails)));
   } else {
     grant = and3(and3(identityResult, guardrails), resourceResult);
   }

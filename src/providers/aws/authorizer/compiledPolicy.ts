@@ -185,7 +185,7 @@ function evaluateStatement(
   scope: EvaluationScope,
   out: StatementMatch[],
 ): void {
-  let principal: PrincipalMatch = 'indirect';
+  let principal: PrincipalMatch = 'direct';
   if (statement.principal) {
     const caller = scope.request.principal;
     if (statement.negatePrincipal) {

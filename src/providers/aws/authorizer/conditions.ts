@@ -165,6 +165,14 @@ export function compileCondition(clause: ConditionClause, variablesAllowed: bool
   const one: ValueMatcher = spec.negated ? (v, s) => not3(positive(v, s)) : positive;
   const { setOperator, ifExists } = clause;
 
+  // When the key is present, a negated operator whose value has a variable with no value does not apply: "If AWS cannot resolve a variable,
+  // this might cause the entire statement to be invalid" (IAM User Guide, policy variables). For positive operators
+  // such a value simply matches nothing.
+  const unresolvedGuard =
+    spec.negated && substitutes
+      ? clause.values.map((v) => tokenizePattern(v, true)).filter((tokens) => hasVariables(tokens))
+      : [];
+
   return {
     clause,
     keys,
@@ -172,10 +180,15 @@ export function compileCondition(clause: ConditionClause, variablesAllowed: bool
       const values = scope.values(clause.key);
       if (values === undefined) return MAYBE;
       if (values === null || values.length === 0) {
-        if (ifExists || setOperator === 'ForAllValues') return YES;
+        // ForAnyValue over an empty set is false, IfExists or not (IAM User Guide, set operators).
         if (setOperator === 'ForAnyValue') return NO;
+        if (ifExists || setOperator === 'ForAllValues') return YES;
         // An absent key does not match; a negated operator is then satisfied.
         return spec.negated ? YES : NO;
+      }
+      for (const tokens of unresolvedGuard) {
+        const before = scope.missingCount();
+        if (!resolveTokens(tokens, scope.variable)) return scope.missingCount() > before ? MAYBE : NO;
       }
       if (setOperator === 'ForAnyValue') {
         let result: Tri = NO;

@@ -11,6 +11,8 @@ export class EvaluationScope {
   values(key: string): string[] | null | undefined {
     const values = this.request.context.get(key);
     if (values !== undefined) return values;
+    const derived = this.request.derived.get(key);
+    if (derived !== undefined) return derived;
     if (!this.request.openWorld) return null;
     (this.missing ??= []).push(key);
     return undefined;

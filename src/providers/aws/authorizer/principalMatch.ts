@@ -1,33 +1,39 @@
 /**
  * Matching the Principal / NotPrincipal element of a resource-based policy against the caller.
- * The kind of match matters: within one account, a grant to a user ARN or a session ARN is not limited by the
- * caller's permissions boundary or session policy, while a grant to a role ARN or an account is.
+ * The kind of match matters within one account: a grant naming the caller's own user or session ARN (or everyone)
+ * is not limited by the caller's permissions boundary or session policy; one naming its role is; one naming its
+ * account only delegates to identity-based policies.
  */
 import type { PrincipalBlock } from '../policy/index.js';
 import { splitArn } from './arn.js';
 import type { RequestPrincipal } from './requestContext.js';
 
-/** How a Principal element matched the caller: `direct` grants name this exact identity (user, session, federated user). */
-export type PrincipalMatch = 'none' | 'direct' | 'indirect';
+/**
+ * How a Principal element matched the caller: `direct` names this exact identity (user, session, federated user)
+ * or everyone; `role` the caller's role; `account` the caller's account; `service` the calling service.
+ */
+export type PrincipalMatch = 'none' | 'direct' | 'role' | 'account' | 'service';
+
+const STRENGTH: Record<PrincipalMatch, number> = { none: 0, account: 1, service: 2, role: 3, direct: 4 };
 
 function roleNameOf(resource: string): string {
   return resource.slice(resource.lastIndexOf('/') + 1);
 }
 
-function matchAwsValue(value: string, caller: RequestPrincipal, rolesCoverSessions: boolean): PrincipalMatch {
-  if (/^\d{12}$/.test(value)) return caller.account === value ? 'indirect' : 'none';
+function matchAwsValue(value: string, caller: RequestPrincipal): PrincipalMatch {
+  if (/^\d{12}$/.test(value)) return caller.account === value ? 'account' : 'none';
   const parts = splitArn(value);
   if (!parts) return 'none';
   const [, , service, , account, resource] = parts as [string, string, string, string, string, string];
   if (service === 'iam') {
     if (resource === 'root')
-      return caller.account === account && caller.kind !== 'service' ? 'indirect' : 'none';
+      return caller.account === account && caller.kind !== 'service' ? 'account' : 'none';
     if (resource.startsWith('user/'))
       return caller.kind === 'user' && caller.text === value ? 'direct' : 'none';
     if (resource.startsWith('role/')) {
-      if (caller.kind === 'role') return caller.text === value ? 'indirect' : 'none';
-      if (caller.kind === 'session' && rolesCoverSessions) {
-        return caller.account === account && caller.name === roleNameOf(resource) ? 'indirect' : 'none';
+      if (caller.kind === 'role') return caller.text === value ? 'role' : 'none';
+      if (caller.kind === 'session') {
+        return caller.account === account && caller.name === roleNameOf(resource) ? 'role' : 'none';
       }
       return 'none';
     }
@@ -38,23 +44,20 @@ function matchAwsValue(value: string, caller: RequestPrincipal, rolesCoverSessio
   return 'none';
 }
 
-/** How `block` names the caller. `forNotPrincipal` applies NotPrincipal's literal reading: a role ARN does not name its sessions. */
-export function matchPrincipal(
-  block: PrincipalBlock,
-  caller: RequestPrincipal,
-  forNotPrincipal = false,
-): PrincipalMatch {
-  if (block.wildcard) return 'indirect';
+/** How a Principal element names the caller: the strongest match among its values. */
+export function matchPrincipal(block: PrincipalBlock, caller: RequestPrincipal): PrincipalMatch {
+  // "Permissions boundaries and session policies do not limit permissions granted using ... a wildcard (*) in the
+  // Principal element" (IAM User Guide, policy evaluation logic).
+  if (block.wildcard) return 'direct';
   let best: PrincipalMatch = 'none';
   for (const value of block.aws) {
-    const match = matchAwsValue(value, caller, !forNotPrincipal);
-    if (match === 'direct') return 'direct';
-    if (match === 'indirect') best = 'indirect';
+    const match = matchAwsValue(value, caller);
+    if (STRENGTH[match] > STRENGTH[best]) best = match;
   }
   if (best !== 'none') return best;
   if (caller.kind === 'service') {
     const name = caller.text.toLowerCase();
-    if (block.service.some((s) => s.toLowerCase() === name)) return 'indirect';
+    if (block.service.some((s) => s.toLowerCase() === name)) return 'service';
   }
   if (block.federated.includes(caller.text) || block.canonicalUser.includes(caller.text)) return 'direct';
   return 'none';

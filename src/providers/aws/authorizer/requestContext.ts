@@ -23,7 +23,20 @@ export interface RequestPrincipal {
 
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i;
 
+const principalCache = new Map<string, RequestPrincipal>();
+
+/** Parses a caller (cached: an estate asks about the same few thousand principals again and again). */
 export function parseRequestPrincipal(text: string): RequestPrincipal {
+  let parsed = principalCache.get(text);
+  if (!parsed) {
+    parsed = parsePrincipalText(text);
+    if (principalCache.size > 100_000) principalCache.clear();
+    principalCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parsePrincipalText(text: string): RequestPrincipal {
   const base = { text, partition: 'aws', serviceLinked: false };
   if (/^\d{12}$/.test(text)) return { ...base, kind: 'root', account: text };
   if (SERVICE_PRINCIPAL.test(text)) return { ...base, kind: 'service' };
@@ -74,15 +87,23 @@ export function parseRequestPrincipal(text: string): RequestPrincipal {
 /** The keys AWS sets on every request from the caller's identity, as ares derives them. */
 export function derivedContextKeys(request: AwsRequest): Record<string, string> {
   const principal = parseRequestPrincipal(request.principal);
+  return derivedKeys(request.principal, principal, resolveResourceAccount(request, principal));
+}
+
+function derivedKeys(
+  text: string,
+  principal: RequestPrincipal,
+  resourceAccount: string | undefined,
+): Record<string, string> {
   const keys: Record<string, string> = {};
   const principalArn =
     principal.kind === 'session'
       ? principal.roleArn
-      : principal.kind === 'root' && !request.principal.startsWith('arn:')
+      : principal.kind === 'root' && !text.startsWith('arn:')
         ? `arn:aws:iam::${principal.account}:root`
         : principal.kind === 'service' || principal.kind === 'anonymous' || principal.kind === 'other'
           ? undefined
-          : request.principal;
+          : text;
   if (principalArn) keys['aws:PrincipalArn'] = principalArn;
   if (principal.account) keys['aws:PrincipalAccount'] = principal.account;
   if (principal.kind === 'user' && principal.name) keys['aws:username'] = principal.name;
@@ -97,13 +118,33 @@ export function derivedContextKeys(request: AwsRequest): Record<string, string> 
   if (principalType) keys['aws:PrincipalType'] = principalType;
   if (principal.kind === 'service') {
     keys['aws:PrincipalIsAWSService'] = 'true';
-    keys['aws:PrincipalServiceName'] = request.principal;
+    keys['aws:PrincipalServiceName'] = text;
   } else {
     keys['aws:PrincipalIsAWSService'] = 'false';
   }
-  const resourceAccount = resolveResourceAccount(request, principal);
   if (resourceAccount) keys['aws:ResourceAccount'] = resourceAccount;
   return keys;
+}
+
+const derivedCache = new Map<string, ReadonlyMap<string, string[]>>();
+
+/** Derived keys as a lower-cased context map, shared by every request with the same principal and resource account. */
+function derivedContext(
+  text: string,
+  principal: RequestPrincipal,
+  resourceAccount: string | undefined,
+): ReadonlyMap<string, string[]> {
+  const cacheKey = `${text}\u0000${resourceAccount ?? ''}`;
+  let context = derivedCache.get(cacheKey);
+  if (!context) {
+    const map = new Map<string, string[]>();
+    for (const [key, value] of Object.entries(derivedKeys(text, principal, resourceAccount)))
+      map.set(key.toLowerCase(), [value]);
+    context = map;
+    if (derivedCache.size > 100_000) derivedCache.clear();
+    derivedCache.set(cacheKey, context);
+  }
+  return context;
 }
 
 function resolveResourceAccount(request: AwsRequest, principal: RequestPrincipal): string | undefined {
@@ -140,14 +181,18 @@ export function internAction(action: string): InternedAction {
   return interned;
 }
 
+const EMPTY_CONTEXT: ReadonlyMap<string, string[] | null> = new Map();
+
 export interface PreparedRequest {
   principal: RequestPrincipal;
   action: InternedAction;
   resource: ArnValue;
   resourceAccount: string | undefined;
   sameAccount: boolean;
-  /** Lower-cased key → values; `null` means known absent. A key not in the map is unknown or absent per `openWorld`. */
-  context: Map<string, string[] | null>;
+  /** The request's own context, lower-cased key → values; `null` means known absent. */
+  context: ReadonlyMap<string, string[] | null>;
+  /** The keys AWS derives from the caller; the request's own context wins over them. */
+  derived: ReadonlyMap<string, string[]>;
   /** When true, a key missing from `context` is unknown (the decision may become conditional). */
   openWorld: boolean;
   /** A NotPrincipal Deny exempts no principal that has a permissions boundary. */
@@ -160,15 +205,15 @@ export function prepareRequest(
   callerHasBoundary = false,
 ): PreparedRequest {
   const principal = parseRequestPrincipal(request.principal);
-  const context = new Map<string, string[] | null>();
-  for (const [key, value] of Object.entries(derivedContextKeys(request)))
-    context.set(key.toLowerCase(), [value]);
+  let context: ReadonlyMap<string, string[] | null> = EMPTY_CONTEXT;
   if (request.context) {
-    for (const [key, value] of Object.entries(request.context))
-      context.set(key.toLowerCase(), toStrings(value));
+    const own = new Map<string, string[] | null>();
+    for (const [key, value] of Object.entries(request.context)) own.set(key.toLowerCase(), toStrings(value));
+    context = own;
   }
   const resourceAccount = resolveResourceAccount(request, principal);
   return {
+    derived: derivedContext(request.principal, principal, resourceAccount),
     principal,
     action: internAction(request.action),
     resource: { text: request.resource, parts: splitArn(request.resource) },

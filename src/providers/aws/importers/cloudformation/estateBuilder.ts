@@ -39,7 +39,8 @@ export class EstateBuilder {
   /** A declared resource replaces one that was only referenced (e.g. by a trigger) before. */
   addResource(resource: Resource, declared: boolean): void {
     const existing = this.resources.get(resource.id);
-    if (!existing || (declared && !existing.declared)) this.resources.set(resource.id, { resource, declared });
+    if (!existing || (declared && !existing.declared))
+      this.resources.set(resource.id, { resource, declared });
   }
 
   addTrigger(trigger: Trigger): void {

@@ -14,6 +14,8 @@ export interface TemplateResource {
   condition?: string;
   /** Where the resource is declared, e.g. `['Resources', 'Fn']`. */
   path: Path;
+  /** Created by SAM or the Serverless Framework, not written in the file: resolvable, not imported itself. */
+  generated?: boolean;
 }
 
 export interface ResolverInput {

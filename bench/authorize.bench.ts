@@ -1,0 +1,160 @@
+/**
+ * Throughput of ares's AWS authorizer against iam-simulate on the same workload, in one process.
+ *
+ * Workload: WORKLOAD_SIZE distinct cases from the differential generator (seed BENCH_SEED).
+ *   (a) ares `authorize` on pre-compiled policy sets (each case compiled once, outside the timing);
+ *   (b) ares `compilePolicySet` + `authorize` per request;
+ *   (c) iam-simulate `runSimulation` (Strict mode) per request, awaited one at a time.
+ * Each phase warms up, then cycles through the workload until at least MIN_SECONDS have passed.
+ * A measurement, not a test: nothing is asserted.
+ */
+import { cpus } from 'node:os';
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { authorize, compilePolicySet, type CompiledPolicySet } from '../src/providers/aws/index.js';
+import { generateCases, type DiffCase } from '../test/differential/generate.js';
+import { toSimulation } from '../test/differential/oracle.js';
+
+const WORKLOAD_SIZE = Number(process.env.BENCH_CASES ?? 2000);
+const BENCH_SEED = Number(process.env.BENCH_SEED ?? 20240601);
+const MIN_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+
+interface Measurement {
+  name: string;
+  evaluations: number;
+  seconds: number;
+  note?: string;
+}
+
+type Gc = () => void;
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: Gc }).gc;
+  if (gc) gc();
+}
+
+/** Cycles `step(i)` over the workload for at least MIN_SECONDS after one warm-up pass; reads the clock once per pass. */
+function measureSync(name: string, size: number, step: (i: number) => void, warmupPasses = 2): Measurement {
+  for (let w = 0; w < warmupPasses; w++) for (let i = 0; i < size; i++) step(i);
+  collectGarbage();
+  const minNs = BigInt(Math.round(MIN_SECONDS * 1e9));
+  const start = process.hrtime.bigint();
+  let evaluations = 0;
+  let elapsed: bigint;
+  do {
+    for (let i = 0; i < size; i++) step(i);
+    evaluations += size;
+    elapsed = process.hrtime.bigint() - start;
+  } while (elapsed < minNs);
+  return { name, evaluations, seconds: Number(elapsed) / 1e9 };
+}
+
+async function measureAsync(
+  name: string,
+  size: number,
+  step: (i: number) => Promise<void>,
+): Promise<Measurement> {
+  for (let i = 0; i < Math.min(size, 200); i++) await step(i); // warm-up (loads iam-data, JIT)
+  collectGarbage();
+  const minMs = MIN_SECONDS * 1000;
+  const start = performance.now();
+  let evaluations = 0;
+  let i = 0;
+  while (performance.now() - start < minMs) {
+    await step(i);
+    evaluations++;
+    i = (i + 1) % size;
+  }
+  return { name, evaluations, seconds: (performance.now() - start) / 1000 };
+}
+
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) =>
+      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    )
+    .join('\n');
+}
+
+export async function run(): Promise<void> {
+  const cpu = cpus();
+  console.log(
+    `node ${process.version}, ${cpu.length} cpus, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${process.platform}/${process.arch}`,
+  );
+  console.log(
+    `workload: ${WORKLOAD_SIZE} distinct generated cases (seed ${BENCH_SEED}); at least ${MIN_SECONDS} s per phase${(globalThis as { gc?: Gc }).gc ? '' : ' (run node with --expose-gc to collect between phases)'}`,
+  );
+
+  const cases: DiffCase[] = generateCases(BENCH_SEED, WORKLOAD_SIZE);
+  const simulations: Simulation[] = cases.map((c) => toSimulation(c));
+  const results: Measurement[] = [];
+  const decisions: Record<string, number> = {};
+  let sink = 0;
+
+  // (a) and (b): ares. Skipped with a note while the authorizer is unavailable.
+  let compiled: CompiledPolicySet[] | undefined;
+  let aresError: string | undefined;
+  try {
+    compiled = cases.map((c) => compilePolicySet(c.policies));
+    for (let i = 0; i < cases.length; i++) {
+      const d = authorize(cases[i]!.request, compiled[i]!, { missingContext: 'absent' }).decision;
+      decisions[d] = (decisions[d] ?? 0) + 1;
+    }
+  } catch (err) {
+    aresError = err instanceof Error ? err.message : String(err);
+    compiled = undefined;
+  }
+  if (compiled) {
+    const sets = compiled;
+    results.push(
+      measureSync('ares authorize (pre-compiled)', cases.length, (i) => {
+        sink += authorize(cases[i]!.request, sets[i]!, { missingContext: 'absent' }).reasons.length;
+      }),
+    );
+    collectGarbage();
+    results.push(
+      measureSync('ares compile + authorize', cases.length, (i) => {
+        const c = cases[i]!;
+        sink += authorize(c.request, compilePolicySet(c.policies), { missingContext: 'absent' }).reasons
+          .length;
+      }),
+    );
+    const t0 = process.hrtime.bigint();
+    for (const c of cases) sink += compilePolicySet(c.policies) ? 1 : 0;
+    const compileUs = Number(process.hrtime.bigint() - t0) / 1e3 / cases.length;
+    console.log(
+      `ares decisions on the workload: ${JSON.stringify(decisions)}; compilePolicySet alone (one pass over the workload): ${compileUs.toFixed(2)} µs per policy set`,
+    );
+  } else {
+    console.log(`ares: not measured (${aresError})`);
+  }
+  collectGarbage();
+
+  // (c): iam-simulate.
+  const oracleDecisions: Record<string, number> = {};
+  results.push(
+    await measureAsync('iam-simulate runSimulation', simulations.length, async (i) => {
+      const r = await runSimulation(simulations[i]!, { simulationMode: 'Strict' });
+      const k = r.resultType === 'error' ? 'error' : r.overallResult;
+      oracleDecisions[k] = (oracleDecisions[k] ?? 0) + 1;
+    }),
+  );
+  console.log(`iam-simulate answers during the run: ${JSON.stringify(oracleDecisions)}`);
+
+  const oracle = results[results.length - 1]!;
+  const oracleRate = oracle.evaluations / oracle.seconds;
+  const rows: string[][] = [['phase', 'evaluations', 'seconds', 'evals/s', 'µs/eval', 'vs iam-simulate']];
+  for (const m of results) {
+    const rate = m.evaluations / m.seconds;
+    rows.push([
+      m.name,
+      String(m.evaluations),
+      m.seconds.toFixed(2),
+      rate >= 100 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1),
+      ((1e6 * m.seconds) / m.evaluations).toFixed(2),
+      m === oracle ? '1x' : `${(rate / oracleRate).toFixed(1)}x`,
+    ]);
+  }
+  console.log('');
+  console.log(formatTable(rows));
+  if (sink === -1) console.log(sink); // keeps the results alive
+}

@@ -1,0 +1,55 @@
+/**
+ * The CloudFormation/SAM import pipeline, in order: parse the text, index the resources (Globals merged,
+ * SAM-generated resources added), build the resolver context, run each resource's handler, build the estate.
+ */
+import type { Estate } from '../../../../model/index.js';
+import type { ImportOptions } from '../importer.js';
+import { ImportContext } from './context.js';
+import { TemplateParseError } from './errors.js';
+import { EstateBuilder } from './estateBuilder.js';
+import { importResources } from './handlers.js';
+import { parseTemplateText } from './parseTemplateText.js';
+import { pathKey } from './path.js';
+import { isRecord } from './resolver.js';
+import { templateResources } from './templateModel.js';
+
+const section = (value: Record<string, unknown>, key: string): Record<string, unknown> =>
+  isRecord(value[key]) ? (value[key] as Record<string, unknown>) : {};
+
+/** Imports an already parsed template (`lines` maps paths to line numbers). */
+export function importTemplateValue(
+  file: string,
+  value: unknown,
+  lines: Map<string, number>,
+  options: ImportOptions,
+): Estate {
+  if (!isRecord(value)) throw new TemplateParseError(file, 'the template is not a mapping');
+  const builder = new EstateBuilder();
+  if (!isRecord(value.Resources)) {
+    builder.addError({ file, message: 'the template has no Resources section', location: 'Resources' });
+    return builder.build();
+  }
+  const resources = templateResources({
+    resources: value.Resources,
+    resourcesPath: ['Resources'],
+    globals: value.Globals,
+    error: (path, message) => builder.addError({ file, message, location: pathKey(path) }),
+  });
+  const ctx = new ImportContext({
+    file,
+    lines,
+    options,
+    resources,
+    parameters: section(value, 'Parameters'),
+    mappings: section(value, 'Mappings'),
+    conditions: section(value, 'Conditions'),
+    builder,
+  });
+  importResources(ctx);
+  return builder.build();
+}
+
+export function importTemplateText(file: string, text: string, options: ImportOptions): Estate {
+  const { value, lines } = parseTemplateText(file, text);
+  return importTemplateValue(file, value, lines, options);
+}

@@ -1,0 +1,35 @@
+/**
+ * The CloudFormation and SAM template importer: reads a template (YAML with short-form tags, or JSON),
+ * evaluates its intrinsic functions, and turns IAM, Lambda, SAM, event-source, API and Step Functions
+ * resources into an Estate. The Serverless Framework importer reuses it for `resources.Resources`.
+ */
+import type { Importer } from '../importer.js';
+import { isCloudFormationTemplate } from './detect.js';
+import { importTemplateText } from './importTemplate.js';
+import { parseTemplateText } from './parseTemplateText.js';
+
+export const cloudFormationImporter: Importer = {
+  name: 'cloudformation',
+  detect(input) {
+    try {
+      const value = input.parsed ?? parseTemplateText(input.file, input.text).value;
+      return isCloudFormationTemplate(value);
+    } catch {
+      return false;
+    }
+  },
+  import(input, options) {
+    return importTemplateText(input.file, input.text, options);
+  },
+};
+
+export { TemplateParseError, UnreadableProperty } from './errors.js';
+export { isCloudFormationTemplate } from './detect.js';
+export { parseTemplateText, type ParsedText } from './parseTemplateText.js';
+export { ImportContext, type ContextInput } from './context.js';
+export { EstateBuilder } from './estateBuilder.js';
+export { importResources } from './handlers.js';
+export { templateResources } from './templateModel.js';
+export { Resolver, isRecord, isSymbolic, type TemplateResource } from './resolver.js';
+export { pathKey, type Path } from './path.js';
+export { SAM_POLICY_TEMPLATES, expandPolicyTemplate } from './samPolicyTemplates.js';

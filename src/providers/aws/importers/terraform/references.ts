@@ -1,0 +1,161 @@
+/**
+ * Following a plan's configuration from an attribute whose value is unknown until apply to the resources it refers
+ * to: `aws_iam_role.exec.arn` in the same module, `var.x` through the module call's argument, `module.m.out` through
+ * the child's output. Locals, data sources and loop variables lead nowhere the JSON shows; they are returned as
+ * unresolved so the caller can say so.
+ */
+import { isRecord, type JsonRecord } from '../cli/json.js';
+import { type TfConfigModule, type TfDocument, type TfResource } from './showJson.js';
+
+/** An attribute inside a resource: keys and nested-block indexes, e.g. `['lambda_function', 0, 'lambda_function_arn']`. */
+export type AttrPath = readonly (string | number)[];
+
+export interface Resolution {
+  /** The resource instances the expression refers to. */
+  resources: TfResource[];
+  /** References that lead to no resource in the input. */
+  unresolved: string[];
+}
+
+const MAX_HOPS = 16;
+const DEAD_ENDS = new Set(['data', 'local', 'each', 'count', 'path', 'terraform', 'self']);
+
+/** Splits a reference on the dots outside brackets: `aws_x.y["a.b"].arn` → `aws_x`, `y["a.b"]`, `arn`. */
+function splitReference(reference: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < reference.length; i++) {
+    const c = reference[i] as string;
+    if (quoted) {
+      current += c;
+      if (c === '\\' && i + 1 < reference.length) current += reference[++i];
+      else if (c === '"') quoted = false;
+      continue;
+    }
+    if (c === '"') quoted = true;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    if (c === '.' && depth === 0) {
+      parts.push(current);
+      current = '';
+    } else current += c;
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** `name[0]` → name and index 0; `name["k"]` → name and "k". */
+function nameAndIndex(segment: string): { name: string; index?: string } {
+  const open = segment.indexOf('[');
+  if (open < 0 || !segment.endsWith(']')) return { name: segment };
+  const raw = segment.slice(open + 1, -1);
+  let index = raw;
+  if (raw.startsWith('"')) {
+    try {
+      index = String(JSON.parse(raw));
+    } catch {
+      index = raw.slice(1, -1);
+    }
+  }
+  return { name: segment.slice(0, open), index };
+}
+
+function referencesOf(expression: unknown): string[] {
+  if (!isRecord(expression) || !Array.isArray(expression.references)) return [];
+  return expression.references.filter((r): r is string => typeof r === 'string');
+}
+
+/** True when one module instance contains the other (or they are the same). */
+function related(a: string, b: string): boolean {
+  const within = (inner: string, outer: string) =>
+    outer === '' || inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return within(a, b) || within(b, a);
+}
+
+export class ReferenceResolver {
+  private readonly byConfigAddress = new Map<string, TfResource[]>();
+
+  constructor(private readonly doc: TfDocument) {
+    for (const resource of doc.resources) {
+      if (resource.mode !== 'managed') continue;
+      const list = this.byConfigAddress.get(resource.configAddress) ?? [];
+      list.push(resource);
+      this.byConfigAddress.set(resource.configAddress, list);
+    }
+  }
+
+  /** The configuration expressions of a resource, when the document carries a configuration. */
+  expressionsOf(resource: TfResource): JsonRecord | undefined {
+    const module = this.doc.modules.get(resource.modulePath);
+    const local = resource.modulePath
+      ? resource.configAddress.slice(resource.modulePath.length + 1)
+      : resource.configAddress;
+    return module?.resources.get(local);
+  }
+
+  /** The expression at `path` inside the resource's configuration, or undefined. */
+  expressionAt(resource: TfResource, path: AttrPath): unknown {
+    let node: unknown = this.expressionsOf(resource);
+    for (const key of path) {
+      if (typeof key === 'number') node = Array.isArray(node) ? node[key] : undefined;
+      else node = isRecord(node) ? node[key] : undefined;
+      if (node === undefined) return undefined;
+    }
+    return node;
+  }
+
+  /** The resources the configuration expression at `path` refers to; undefined when there is no such expression. */
+  resolve(from: TfResource, path: AttrPath): Resolution | undefined {
+    const expression = this.expressionAt(from, path);
+    const references = referencesOf(expression);
+    if (references.length === 0) return undefined;
+    const module = this.doc.modules.get(from.modulePath);
+    const out: Resolution = { resources: [], unresolved: [] };
+    if (module) this.follow(from, module, references, 0, out);
+    return out;
+  }
+
+  private follow(
+    from: TfResource,
+    module: TfConfigModule,
+    references: string[],
+    hops: number,
+    out: Resolution,
+  ): void {
+    const before = out.resources.length;
+    const deadEnds: string[] = [];
+    for (const reference of references) {
+      const [head, second, third] = splitReference(reference);
+      if (!head || !second) continue;
+      if (hops >= MAX_HOPS || DEAD_ENDS.has(head)) {
+        deadEnds.push(reference);
+      } else if (head === 'var') {
+        const call = module.parent && module.callName ? module.parent.calls.get(module.callName) : undefined;
+        const next = referencesOf(call?.expressions[nameAndIndex(second).name]);
+        if (call && module.parent && next.length > 0) this.follow(from, module.parent, next, hops + 1, out);
+        else deadEnds.push(reference);
+      } else if (head === 'module') {
+        const child = module.calls.get(nameAndIndex(second).name)?.module;
+        const next = third ? referencesOf(child?.outputs.get(third)) : [];
+        if (child && next.length > 0) this.follow(from, child, next, hops + 1, out);
+        else deadEnds.push(reference);
+      } else {
+        const { name, index } = nameAndIndex(second);
+        const address = module.path ? `${module.path}.${head}.${name}` : `${head}.${name}`;
+        const found = (this.byConfigAddress.get(address) ?? []).filter(
+          (r) =>
+            related(r.moduleInstance, from.moduleInstance) &&
+            (index === undefined || String(r.index) === index),
+        );
+        for (const resource of found) {
+          if (!out.resources.includes(resource)) out.resources.push(resource);
+        }
+        if (found.length === 0) deadEnds.push(reference);
+      }
+    }
+    // `var.x` next to `aws_x.y` in one list is noise once a resource was found.
+    if (out.resources.length === before) out.unresolved.push(...deadEnds);
+  }
+}
