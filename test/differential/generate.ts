@@ -286,6 +286,7 @@ export interface DiffCase {
  *   root-arn, user-arn, role-arn, session-arn, service, other-account, list)
  * - `op:<BaseOperator>`, `op:IfExists`, `set:<ForAnyValue|ForAllValues>`, `cond-key:<key lower-case>`
  * - `set-op-on-single-valued-key`, `policy-value-native:<bool|number>`, `date-epoch-vs-iso`
+ * - `ctx-ipv6`: the request's aws:SourceIp is an IPv6 address.
  * - `ctx:<key lower-case>`, `ctx-multi:<key>`, `ctx-multi-empty:<key>`, `ctx-native:<key>`, `ctx-null:<key>`,
  *   `ctx-derived-only:<key>` (a key AWS always sets, given to the oracle but left for ares to derive)
  * - `var:<aws:username|aws:principaltag/team>`, `var-in:<resource|condition>`, `version:<none|2008-10-17>`
@@ -1111,6 +1112,7 @@ function genContext(s: GenState, implicitKeys: Record<string, string>): Record<s
     } else {
       let value = rng.pick(values);
       if (key === 'aws:RequestTag/env' && rng.chance(0.1)) value = 'cHJvZA==';
+      if (spec.type === 'ip' && value.includes(':')) f.add('ctx-ipv6');
       context[name] = value;
     }
   }

@@ -209,6 +209,56 @@ export const TRANSFORMS: Record<string, (c: Mini) => Mini> = {
     return n;
   },
   /**
+   * In documents that are not 2012-10-17, make `${...}` unmistakably literal text. AWS substitutes variables only in
+   * 2012-10-17 documents, so ares already reads them literally and its answer must not change.
+   */
+  'literal-variables-before-2012': (c) => {
+    const n = clone(c);
+    const literal = (v: Json): Json => (typeof v === 'string' ? v.replace(/\$\{/g, '$_{') : v);
+    const rewrite = (v: Json): Json =>
+      Array.isArray(v)
+        ? v.map(rewrite)
+        : typeof v === 'object' && v !== null
+          ? rewriteObject(v as Doc)
+          : literal(v);
+    const rewriteObject = (o: Doc): Doc => {
+      for (const [k, v] of Object.entries(o)) o[k] = rewrite(v);
+      return o;
+    };
+    forEachDocument(n.policies, (doc) => {
+      if (doc.Version === '2012-10-17') return;
+      for (const st of statementsOf(doc) ?? []) {
+        for (const field of ['Resource', 'NotResource', 'Condition'])
+          if (st[field] !== undefined) st[field] = rewrite(st[field]);
+      }
+    });
+    return n;
+  },
+  /**
+   * Replace an IPv6 aws:SourceIp by an IPv4 address that no IPv4 range in the generated policies contains. ares reads
+   * an IPv6 caller as outside every IPv4 range, so its answer must not change.
+   */
+  'ipv6-caller-as-unlisted-ipv4': (c) => {
+    const n = clone(c);
+    const context = n.request.context ?? {};
+    for (const key of Object.keys(context)) {
+      const v = context[key];
+      if (key.toLowerCase() === 'aws:sourceip' && typeof v === 'string' && v.includes(':'))
+        context[key] = '255.255.255.254';
+    }
+    return n;
+  },
+  /** Remove multivalued context keys that carry an empty list: ares reads an empty list as no value at all. */
+  'drop-empty-multivalued-keys': (c) => {
+    const n = clone(c);
+    const context = n.request.context ?? {};
+    for (const key of Object.keys(context)) {
+      const v = context[key];
+      if (Array.isArray(v) && v.length === 0) delete context[key];
+    }
+    return n;
+  },
+  /**
    * In 2012-10-17 policies, replace policy variables in Resource / NotResource by their values from the request
    * context; a statement with a variable that has no value is neutralised (its Action becomes one no case requests).
    */

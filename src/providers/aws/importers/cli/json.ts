@@ -24,10 +24,13 @@ export function stringList(value: unknown): string[] {
   return list.filter((item): item is string => typeof item === 'string' && item !== '');
 }
 
-/** True when the field is an array whose elements are all objects and at least one has one of `keys`. */
+/**
+ * True when the value is an array that is empty or has an object with one of `keys`. Other elements may be broken:
+ * the importer reports them, which beats not recognising the file.
+ */
 export function isRecordListWith(value: unknown, keys: readonly string[]): boolean {
-  if (!Array.isArray(value) || !value.every(isRecord)) return false;
-  return value.length === 0 || value.some((item) => keys.some((key) => key in item));
+  if (!Array.isArray(value)) return false;
+  return value.length === 0 || value.some((item) => isRecord(item) && keys.some((key) => key in item));
 }
 
 /**

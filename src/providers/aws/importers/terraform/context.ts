@@ -115,10 +115,14 @@ export class TfContext {
     }
   }
 
-  /** The resource's ARN scope: the import options, with the resource's own `region` (AWS provider v6) when set. */
+  /**
+   * The resource's ARN scope. Region: the resource's own `region` (AWS provider v6), else its provider's constant
+   * region, else the import options. Account: the plan's `data.aws_caller_identity`, else the import options.
+   */
   scopeOf(resource: TfResource): ArnScope {
-    const region = stringValue(resource.values, 'region') ?? this.options.region;
-    return { partition: this.options.partition, account: this.options.account, region };
+    const region =
+      stringValue(resource.values, 'region') ?? this.resolver.providerRegion(resource) ?? this.options.region;
+    return { partition: this.options.partition, account: this.doc.account ?? this.options.account, region };
   }
 
   private computeIdentity(resource: TfResource): Identity | undefined {

@@ -86,8 +86,8 @@ export class ReferenceResolver {
     }
   }
 
-  /** The configuration expressions of a resource, when the document carries a configuration. */
-  expressionsOf(resource: TfResource): JsonRecord | undefined {
+  /** The configuration of a resource, when the document carries a configuration. */
+  configOf(resource: TfResource): TfConfigResource | undefined {
     const module = this.doc.modules.get(resource.modulePath);
     const local = resource.modulePath
       ? resource.configAddress.slice(resource.modulePath.length + 1)
@@ -95,9 +95,17 @@ export class ReferenceResolver {
     return module?.resources.get(local);
   }
 
+  /** The region of the provider configuration the resource uses, when it is a constant. */
+  providerRegion(resource: TfResource): string | undefined {
+    const key = this.configOf(resource)?.providerKey;
+    if (!key) return this.doc.providerRegions.get('aws');
+    // Older Terraform prefixes a module's provider key with the module (`module.m:aws`).
+    return this.doc.providerRegions.get(key) ?? this.doc.providerRegions.get(key.slice(key.lastIndexOf(':') + 1));
+  }
+
   /** The expression at `path` inside the resource's configuration, or undefined. */
   expressionAt(resource: TfResource, path: AttrPath): unknown {
-    let node: unknown = this.expressionsOf(resource);
+    let node: unknown = this.configOf(resource)?.expressions;
     for (const key of path) {
       if (typeof key === 'number') node = Array.isArray(node) ? node[key] : undefined;
       else node = isRecord(node) ? node[key] : undefined;

@@ -28,10 +28,16 @@ export interface TfExpression {
   references?: string[];
 }
 
+export interface TfConfigResource {
+  expressions: JsonRecord;
+  /** The provider configuration the resource uses, e.g. `aws` or `aws.west`. */
+  providerKey?: string;
+}
+
 export interface TfConfigModule {
   path: string;
-  /** Resource address inside the module (`aws_iam_role.exec`) → its `expressions`. */
-  resources: Map<string, JsonRecord>;
+  /** Resource address inside the module (`aws_iam_role.exec`) → its configuration. */
+  resources: Map<string, TfConfigResource>;
   /** Module call name → the call's argument expressions and the called module. */
   calls: Map<string, { expressions: JsonRecord; module: TfConfigModule }>;
   /** Output name → its expression. */
@@ -46,6 +52,10 @@ export interface TfDocument {
   resources: TfResource[];
   /** Configuration modules by path; empty for a state, which carries no configuration. */
   modules: Map<string, TfConfigModule>;
+  /** Provider configuration key → its `region` when that is a constant. */
+  providerRegions: Map<string, string>;
+  /** The account of `data.aws_caller_identity`, when the plan or state read one. */
+  account?: string;
 }
 
 /** `module.a["x"].module.b[0]` → `module.a.module.b`: drops every bracketed key, quoted strings included. */
@@ -82,7 +92,44 @@ export function readShowJson(root: JsonRecord, builder: EstateBuilder): TfDocume
   if (configuration && isRecord(configuration.root_module)) {
     readConfigModule(configuration.root_module, '', undefined, undefined, modules);
   }
-  return { kind: planned ? 'plan' : 'state', resources, modules };
+  const doc: TfDocument = {
+    kind: planned ? 'plan' : 'state',
+    resources,
+    modules,
+    providerRegions: providerRegions(configuration),
+  };
+  const account = callerAccount(resources) ?? callerAccount(priorStateResources(root, builder));
+  if (account) doc.account = account;
+  return doc;
+}
+
+function providerRegions(configuration: JsonRecord | undefined): Map<string, string> {
+  const regions = new Map<string, string>();
+  const providers =
+    configuration && isRecord(configuration.provider_config) ? configuration.provider_config : {};
+  for (const [key, provider] of Object.entries(providers)) {
+    const region =
+      isRecord(provider) && isRecord(provider.expressions) ? provider.expressions.region : undefined;
+    if (isRecord(region) && typeof region.constant_value === 'string')
+      regions.set(key, region.constant_value);
+  }
+  return regions;
+}
+
+/** A plan reads data sources into `prior_state`, not `planned_values`. */
+function priorStateResources(root: JsonRecord, builder: EstateBuilder): TfResource[] {
+  const prior =
+    isRecord(root.prior_state) && isRecord(root.prior_state.values) ? root.prior_state.values : undefined;
+  const out: TfResource[] = [];
+  if (prior && isRecord(prior.root_module))
+    readModule(prior.root_module, '', 'prior_state.values.root_module', out, builder);
+  return out;
+}
+
+function callerAccount(resources: TfResource[]): string | undefined {
+  const caller = resources.find((r) => r.mode === 'data' && r.type === 'aws_caller_identity');
+  const account = caller?.values.account_id;
+  return typeof account === 'string' && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 function readModule(
@@ -143,8 +190,13 @@ function readConfigModule(
   out.set(path, config);
   for (const resource of arrayField(module, 'resources')) {
     const address = isRecord(resource) ? stringField(resource, 'address') : undefined;
-    if (isRecord(resource) && address && isRecord(resource.expressions)) {
-      config.resources.set(address, resource.expressions);
+    if (isRecord(resource) && address) {
+      const entry: TfConfigResource = {
+        expressions: isRecord(resource.expressions) ? resource.expressions : {},
+      };
+      const providerKey = stringField(resource, 'provider_config_key');
+      if (providerKey) entry.providerKey = providerKey;
+      config.resources.set(address, entry);
     }
   }
   if (isRecord(module.outputs)) {

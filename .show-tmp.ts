@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { terraformImporter } from './src/providers/aws/importers/terraform/index.js';
+const file = process.argv[2] as string;
+const text = readFileSync(file, 'utf8');
+const estate = terraformImporter.import({ file, text, parsed: JSON.parse(text) }, { account: '111122223333', region: 'eu-west-1', partition: 'aws', params: {} });
+const short = (o: unknown) => JSON.stringify(o);
+console.log('PRINCIPALS'); for (const p of estate.principals) console.log(' ', p.kind, p.id, p.name, p.source?.path);
+console.log('FUNCTIONS'); for (const f of estate.functions) console.log(' ', f.id, 'identity=', f.identity, 'dest=', f.destinations);
+console.log('RESOURCES'); for (const r of estate.resources) console.log(' ', r.service, r.type, r.id, r.name);
+console.log('TRIGGERS'); for (const t of estate.triggers) console.log(' ', t.kind, t.source, '->', t.target, t.firedBy.join(','), t.location?.path);
+console.log('POLICIES'); for (const p of estate.policies) console.log(' ', p.type, p.id, '@', p.attachedTo, typeof p.document === 'string' ? 'str' : short(p.document).slice(0, 200));
+console.log('MEMBERSHIPS'); for (const m of estate.memberships) console.log(' ', m.user, 'in', m.group);
+console.log('ERRORS'); for (const e of estate.errors) console.log(' ', e.location, '|', e.message);

@@ -1,0 +1,27 @@
+/**
+ * The Serverless Framework importer: reads `serverless.yml` for provider `aws`, resolves its variables,
+ * and turns functions, their execution roles (provider IAM statements old and new style, managed policies,
+ * existing roles) and events into an Estate. `resources.Resources` goes through the CloudFormation importer.
+ */
+import { parseTemplateText } from '../cloudformation/index.js';
+import type { Importer } from '../importer.js';
+import { isServerlessAwsConfig } from './detect.js';
+import { importServerlessText } from './importConfig.js';
+
+export const serverlessImporter: Importer = {
+  name: 'serverless',
+  detect(input) {
+    try {
+      const value = input.parsed ?? parseTemplateText(input.file, input.text).value;
+      return isServerlessAwsConfig(value);
+    } catch {
+      return false;
+    }
+  },
+  import(input, options) {
+    return importServerlessText(input.file, input.text, options);
+  },
+};
+
+export { isServerlessAwsConfig } from './detect.js';
+export { VariableResolver, type VariableContext } from './variables.js';
