@@ -10,7 +10,9 @@
  */
 import { cpus } from 'node:os';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { authorize, compilePolicySet, type CompiledPolicySet } from '../src/providers/aws/index.js';
+// The shipped build (dist/, compiled by tsc), not the TypeScript sources: tsx's transpiled output wraps every
+// function for its names and would measure tsx, not ares. `npm run bench` builds first.
+import { authorize, compilePolicySet, type CompiledPolicySet } from '../dist/providers/aws/index.js';
 import { generateCases, type DiffCase } from '../test/differential/generate.js';
 import { toSimulation } from '../test/differential/oracle.js';
 

@@ -71,7 +71,13 @@ function compileArnTokens(tokens: readonly PatternToken[]): ArnMatcher {
   const first = tokens[0];
   const isArnPattern = first?.kind === 'text' && first.text.startsWith('arn:');
   if (!isArnPattern) return (value) => whole(value.text);
-  const segments = splitTokensOnColons(tokens).map((segment) => compileTokens(segment));
+  const split = splitTokensOnColons(tokens);
+  // With the first five segments literal, matching segment by segment is matching the whole text: take the
+  // cheaper whole-text matcher (equality, prefix, suffix, or one RegExp).
+  const literalHead =
+    split.length === 6 && split.slice(0, 5).every((segment) => segment.every((t) => t.kind === 'text'));
+  if (literalHead) return (value) => whole(value.text);
+  const segments = split.map((segment) => compileTokens(segment));
   return (value) => (value.parts ? matchSegments(segments, value.parts) : whole(value.text));
 }
 

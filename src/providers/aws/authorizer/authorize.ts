@@ -20,29 +20,13 @@ import type { CompiledPolicySet } from './policySet.js';
 import { prepareRequest } from './requestContext.js';
 import { MAYBE, NO, YES, and3, or3, type Tri } from './tristate.js';
 
-/** The matches of one policy layer, split by effect. */
-interface Layer {
-  allows: StatementMatch[];
-  denies: StatementMatch[];
-}
-
-function matchLayer(policies: readonly CompiledPolicy[], scope: EvaluationScope): Layer {
-  const matches: StatementMatch[] = [];
-  for (const policy of policies) matchPolicy(policy, scope, matches);
-  const layer: Layer = { allows: [], denies: [] };
-  for (const match of matches) (match.statement.effect === 'Allow' ? layer.allows : layer.denies).push(match);
-  return layer;
-}
-
-function anyOf(matches: readonly StatementMatch[], filter?: (m: StatementMatch) => boolean): Tri {
-  let result: Tri = NO;
-  for (const match of matches) {
-    if (filter && !filter(match)) continue;
-    result = or3(result, match.result);
-    if (result === YES) break;
-  }
-  return result;
-}
+// Layers of a policy set, as tags on the statements that matched; SCP level i is SCP + i.
+const IDENTITY = 0;
+const RESOURCE = 1;
+const BOUNDARY = 2;
+const SESSION = 3;
+const RCP = 4;
+const SCP = 5;
 
 function reasonOf(match: StatementMatch): StatementReason {
   return match.statement.reason;
@@ -52,7 +36,7 @@ function noAllow(policyType: NoAllowReason['policyType'], message: string, polic
   return { kind: 'no-allow', policyType, message, ...(policy ? { policy } : {}) };
 }
 
-const EMPTY_LAYER: Layer = { allows: [], denies: [] };
+let sharedScope: EvaluationScope | undefined;
 
 /** Decides one request against a compiled policy set. Pure and synchronous. */
 export function authorize(
@@ -61,37 +45,71 @@ export function authorize(
   options: AuthorizeOptions = {},
 ): Decision {
   const prepared = prepareRequest(request, options, policies.boundary !== undefined);
-  const scope = new EvaluationScope(prepared);
+  // Evaluation never re-enters itself, so one scope object serves every call.
+  const scope = sharedScope ? sharedScope.reset(prepared) : (sharedScope = new EvaluationScope(prepared));
   const caller = prepared.principal;
   const isService = caller.kind === 'service';
 
+  const matches: StatementMatch[] = [];
   // SCPs govern principals of member accounts; not service-linked roles, not AWS service principals.
-  const scpApplies = !caller.serviceLinked && !isService;
-  const scpLevels = scpApplies ? policies.scps.map((level) => matchLayer(level, scope)) : [];
+  const scpLevels = !caller.serviceLinked && !isService ? policies.scps.length : 0;
+  for (let level = 0; level < scpLevels; level++) {
+    for (const policy of policies.scps[level] as CompiledPolicy[])
+      matchPolicy(policy, scope, matches, SCP + level);
+  }
   // RCPFullAWSAccess is attached everywhere, so RCPs can only deny, and only for services that support them.
-  const rcpApplies = !caller.serviceLinked && servicesWithRcpSupport().has(prepared.action.service);
-  const rcpLevels = rcpApplies ? policies.rcps.map((level) => matchLayer(level, scope)) : [];
-  const identity = isService ? EMPTY_LAYER : matchLayer(policies.identity, scope);
-  const resource = policies.resource ? matchLayer([policies.resource], scope) : EMPTY_LAYER;
-  const boundary = policies.boundary && !isService ? matchLayer([policies.boundary], scope) : undefined;
-  const session = policies.session && !isService ? matchLayer([policies.session], scope) : undefined;
+  if (
+    !caller.serviceLinked &&
+    policies.rcps.length > 0 &&
+    servicesWithRcpSupport().has(prepared.action.service)
+  ) {
+    for (const level of policies.rcps) for (const policy of level) matchPolicy(policy, scope, matches, RCP);
+  }
+  if (!isService) for (const policy of policies.identity) matchPolicy(policy, scope, matches, IDENTITY);
+  if (policies.resource) matchPolicy(policies.resource, scope, matches, RESOURCE);
+  if (policies.boundary && !isService) matchPolicy(policies.boundary, scope, matches, BOUNDARY);
+  if (policies.session && !isService) matchPolicy(policies.session, scope, matches, SESSION);
 
-  const layers: Layer[] = [...scpLevels, ...rcpLevels, identity, resource];
-  if (boundary) layers.push(boundary);
-  if (session) layers.push(session);
-  const denies = layers.flatMap((l) => l.denies);
-  const denyResult = anyOf(denies);
-
-  const scpResults = scpLevels.map((level) => anyOf(level.allows));
-  const scpResult = scpResults.reduce<Tri>((acc, r) => and3(acc, r), YES);
-  const identityResult = anyOf(identity.allows);
-  const resourceResult = anyOf(resource.allows);
-  const resourceDirect = anyOf(resource.allows, (m) => m.principal === 'direct');
-  // A grant to the caller's role (or to a service) is limited by boundary and session policy; a grant to the
-  // account only delegates to identity-based policies, which must allow on their own.
-  const resourceLimited = anyOf(resource.allows, (m) => m.principal === 'role' || m.principal === 'service');
-  const boundaryResult = boundary ? anyOf(boundary.allows) : YES;
-  const sessionResult = session ? anyOf(session.allows) : YES;
+  let denyResult: Tri = NO;
+  let identityResult: Tri = NO;
+  let resourceResult: Tri = NO;
+  let resourceDirect: Tri = NO;
+  let resourceLimited: Tri = NO;
+  let boundaryResult: Tri = policies.boundary && !isService ? NO : YES;
+  let sessionResult: Tri = policies.session && !isService ? NO : YES;
+  const scpResults: Tri[] = new Array<Tri>(scpLevels).fill(NO);
+  for (const match of matches) {
+    const r = match.result;
+    if (match.statement.effect === 'Deny') {
+      denyResult = or3(denyResult, r);
+      continue;
+    }
+    switch (match.layer) {
+      case IDENTITY:
+        identityResult = or3(identityResult, r);
+        break;
+      case RESOURCE:
+        resourceResult = or3(resourceResult, r);
+        if (match.principal === 'direct') resourceDirect = or3(resourceDirect, r);
+        // A grant to the caller's role (or to a service) is limited by boundary and session policy; a grant to
+        // the account only delegates to identity-based policies, which must allow on their own.
+        else if (match.principal === 'role' || match.principal === 'service')
+          resourceLimited = or3(resourceLimited, r);
+        break;
+      case BOUNDARY:
+        boundaryResult = or3(boundaryResult, r);
+        break;
+      case SESSION:
+        sessionResult = or3(sessionResult, r);
+        break;
+      case RCP:
+        break;
+      default:
+        scpResults[match.layer - SCP] = or3(scpResults[match.layer - SCP] as Tri, r);
+    }
+  }
+  let scpResult: Tri = YES;
+  for (const r of scpResults) scpResult = and3(scpResult, r);
   const guardrails = and3(boundaryResult, sessionResult);
 
   let grant: Tri;
@@ -105,14 +123,21 @@ export function authorize(
   }
   const allowResult = and3(grant, scpResult);
 
+  const denies = (): StatementMatch[] => matches.filter((m) => m.statement.effect === 'Deny');
   if (denyResult === YES) {
     return {
       decision: 'explicit-deny',
-      reasons: sortReasons(denies.filter((m) => m.result === YES).map(reasonOf)),
+      reasons: sortReasons(
+        denies()
+          .filter((m) => m.result === YES)
+          .map(reasonOf),
+      ),
     };
   }
   if (denyResult === NO && allowResult === YES) {
-    const granting = layers.flatMap((l) => l.allows).filter((m) => m.result === YES);
+    const granting = matches.filter(
+      (m) => m.statement.effect === 'Allow' && m.result === YES && m.layer !== RCP,
+    );
     return { decision: 'allow', reasons: sortReasons(granting.map(reasonOf)) };
   }
   if (denyResult === NO && allowResult === NO) {
@@ -121,7 +146,7 @@ export function authorize(
       if (r === NO)
         reasons.push(noAllow('scp', `no statement of SCP level ${i} allows the request`, `scps[${i}]`));
     });
-    if (grant === NO)
+    if (grant === NO) {
       reasons.push(
         ...grantFailures(prepared.sameAccount, isService, {
           identityResult,
@@ -131,6 +156,7 @@ export function authorize(
           policies,
         }),
       );
+    }
     return { decision: 'implicit-deny', reasons };
   }
 
@@ -140,8 +166,9 @@ export function authorize(
   if (allowResult !== NO) possible.add('allow');
   if (allowResult !== YES) possible.add('implicit-deny');
   const relevant: StatementMatch[] = [];
-  if (denyResult === MAYBE) relevant.push(...denies);
-  if (allowResult === MAYBE) relevant.push(...layers.flatMap((l) => l.allows));
+  if (denyResult === MAYBE) relevant.push(...denies());
+  if (allowResult === MAYBE)
+    relevant.push(...matches.filter((m) => m.statement.effect === 'Allow' && m.layer !== RCP));
   const missing = new Set<string>();
   for (const match of relevant) for (const key of match.missingKeys ?? []) missing.add(key);
   return {

@@ -144,6 +144,8 @@ export function compilePolicy(named: NamedPolicy, kind: AwsPolicyKind, type: Pol
 /** A statement that matched the request, or may match depending on unknown context keys. */
 export interface StatementMatch {
   statement: CompiledStatement;
+  /** Which layer of the policy set the statement belongs to (the caller's numbering). */
+  layer: number;
   result: Tri;
   principal: PrincipalMatch;
   missingKeys: string[] | null;
@@ -184,6 +186,7 @@ function evaluateStatement(
   statement: CompiledStatement,
   scope: EvaluationScope,
   out: StatementMatch[],
+  layer: number,
 ): void {
   let principal: PrincipalMatch = 'direct';
   if (statement.principal) {
@@ -204,21 +207,26 @@ function evaluateStatement(
   }
   const missingKeys = scope.takeMissing();
   if (result === NO) return;
-  out.push({ statement, result, principal, missingKeys: result === MAYBE ? missingKeys : null });
+  out.push({ statement, layer, result, principal, missingKeys: result === MAYBE ? missingKeys : null });
 }
 
 /** Appends to `out` every statement of `policy` that matches (or may match) the request. */
-export function matchPolicy(policy: CompiledPolicy, scope: EvaluationScope, out: StatementMatch[]): void {
+export function matchPolicy(
+  policy: CompiledPolicy,
+  scope: EvaluationScope,
+  out: StatementMatch[],
+  layer = 0,
+): void {
   const { action } = scope.request;
   const candidates = policy.byService.get(action.service);
   if (candidates) {
     for (const { statement, names } of candidates) {
-      if (names && anyMatches(names, action.name)) evaluateStatement(statement, scope, out);
+      if (names && anyMatches(names, action.name)) evaluateStatement(statement, scope, out, layer);
     }
   }
   for (const { statement } of policy.anyService) {
     if (anyMatches(statement.actions, action.full) !== statement.negateActions) {
-      evaluateStatement(statement, scope, out);
+      evaluateStatement(statement, scope, out, layer);
     }
   }
 }

@@ -1,15 +1,22 @@
 /** Per-evaluation state: the prepared request, and the context keys found unknown while matching a statement. */
-import type { PreparedRequest } from './requestContext.js';
+import { contextValues, type PreparedRequest } from './requestContext.js';
 
 export class EvaluationScope {
   /** Keys found unknown since the last `takeMissing()`; null when none, to avoid allocating. */
   private missing: string[] | null = null;
 
-  constructor(readonly request: PreparedRequest) {}
+  constructor(public request: PreparedRequest) {}
+
+  /** Reuses this scope for another request: evaluation is synchronous, so one scope serves every call. */
+  reset(request: PreparedRequest): this {
+    this.request = request;
+    this.missing = null;
+    return this;
+  }
 
   /** The values of a context key: an array, `null` when absent, `undefined` when unknown (recorded). */
   values(key: string): string[] | null | undefined {
-    const values = this.request.context.get(key);
+    const values = contextValues(this.request).get(key);
     if (values !== undefined) return values;
     const derived = this.request.derived.get(key);
     if (derived !== undefined) return derived;

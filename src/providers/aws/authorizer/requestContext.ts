@@ -183,14 +183,29 @@ export function internAction(action: string): InternedAction {
 
 const EMPTY_CONTEXT: ReadonlyMap<string, string[] | null> = new Map();
 
+const resourceCache = new Map<string, ArnValue>();
+
+/** A resource ARN split into segments, once per distinct resource. */
+function resourceValue(text: string): ArnValue {
+  let value = resourceCache.get(text);
+  if (!value) {
+    value = { text, parts: splitArn(text) };
+    if (resourceCache.size > 100_000) resourceCache.clear();
+    resourceCache.set(text, value);
+  }
+  return value;
+}
+
 export interface PreparedRequest {
   principal: RequestPrincipal;
   action: InternedAction;
   resource: ArnValue;
   resourceAccount: string | undefined;
   sameAccount: boolean;
-  /** The request's own context, lower-cased key → values; `null` means known absent. */
-  context: ReadonlyMap<string, string[] | null>;
+  /** The request's own context as given; read through `contextValues`, which normalises it on first use. */
+  rawContext: AwsRequest['context'];
+  /** Lower-cased key → values (`null`: known absent), built on first use: most requests never read a key. */
+  context: ReadonlyMap<string, string[] | null> | undefined;
   /** The keys AWS derives from the caller; the request's own context wins over them. */
   derived: ReadonlyMap<string, string[]>;
   /** When true, a key missing from `context` is unknown (the decision may become conditional). */
@@ -205,22 +220,26 @@ export function prepareRequest(
   callerHasBoundary = false,
 ): PreparedRequest {
   const principal = parseRequestPrincipal(request.principal);
-  let context: ReadonlyMap<string, string[] | null> = EMPTY_CONTEXT;
-  if (request.context) {
-    const own = new Map<string, string[] | null>();
-    for (const [key, value] of Object.entries(request.context)) own.set(key.toLowerCase(), toStrings(value));
-    context = own;
-  }
   const resourceAccount = resolveResourceAccount(request, principal);
   return {
     derived: derivedContext(request.principal, principal, resourceAccount),
+    rawContext: request.context,
+    context: request.context ? undefined : EMPTY_CONTEXT,
     principal,
     action: internAction(request.action),
-    resource: { text: request.resource, parts: splitArn(request.resource) },
+    resource: resourceValue(request.resource),
     resourceAccount,
     sameAccount: principal.account !== undefined && principal.account === resourceAccount,
-    context,
     openWorld: options.missingContext !== 'absent',
     callerHasBoundary,
   };
+}
+
+/** The request's own context keys, lower-cased, normalised once per request. */
+export function contextValues(request: PreparedRequest): ReadonlyMap<string, string[] | null> {
+  if (request.context) return request.context;
+  const own = new Map<string, string[] | null>();
+  for (const [key, value] of Object.entries(request.rawContext ?? {})) own.set(key.toLowerCase(), toStrings(value));
+  request.context = own;
+  return own;
 }
