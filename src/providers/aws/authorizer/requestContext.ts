@@ -87,18 +87,25 @@ function parsePrincipalText(text: string): RequestPrincipal {
 /** The keys AWS sets on every request from the caller's identity, as ares derives them. */
 export function derivedContextKeys(request: AwsRequest): Record<string, string> {
   const principal = parseRequestPrincipal(request.principal);
-  return derivedKeys(request.principal, principal, resolveResourceAccount(request, principal));
+  return derivedKeys(request.principal, principal, resolveResourceAccount(request, principal), false);
 }
 
+/**
+ * `openWorld`: a role session's ARN does not carry the role's path, so its aws:PrincipalArn is unknown unless the
+ * request gives it; a closed-world request (keys not given take their defaults) assumes a role without a path.
+ */
 function derivedKeys(
   text: string,
   principal: RequestPrincipal,
   resourceAccount: string | undefined,
+  openWorld: boolean,
 ): Record<string, string> {
   const keys: Record<string, string> = {};
   const principalArn =
     principal.kind === 'session'
-      ? principal.roleArn
+      ? openWorld
+        ? undefined
+        : principal.roleArn
       : principal.kind === 'root' && !text.startsWith('arn:')
         ? `arn:aws:iam::${principal.account}:root`
         : principal.kind === 'service' || principal.kind === 'anonymous' || principal.kind === 'other'
@@ -133,12 +140,13 @@ function derivedContext(
   text: string,
   principal: RequestPrincipal,
   resourceAccount: string | undefined,
+  openWorld: boolean,
 ): ReadonlyMap<string, string[]> {
-  const cacheKey = `${text}\u0000${resourceAccount ?? ''}`;
+  const cacheKey = `${text}\u0000${resourceAccount ?? ''}\u0000${openWorld ? 'open' : 'closed'}`;
   let context = derivedCache.get(cacheKey);
   if (!context) {
     const map = new Map<string, string[]>();
-    for (const [key, value] of Object.entries(derivedKeys(text, principal, resourceAccount)))
+    for (const [key, value] of Object.entries(derivedKeys(text, principal, resourceAccount, openWorld)))
       map.set(key.toLowerCase(), [value]);
     context = map;
     if (derivedCache.size > 100_000) derivedCache.clear();
@@ -222,7 +230,7 @@ export function prepareRequest(
   const principal = parseRequestPrincipal(request.principal);
   const resourceAccount = resolveResourceAccount(request, principal);
   return {
-    derived: derivedContext(request.principal, principal, resourceAccount),
+    derived: derivedContext(request.principal, principal, resourceAccount, options.missingContext !== 'absent'),
     rawContext: request.context,
     context: request.context ? undefined : EMPTY_CONTEXT,
     principal,

@@ -211,12 +211,15 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   decide(principal: string, access: Access): Decision {
+    const caller = this.requestPrincipal(principal);
     return authorize(
       {
-        principal: this.requestPrincipal(principal),
+        principal: caller,
         action: access.action,
         resource: access.resource,
         ...this.resourceAccountOf(access.resource),
+        // A session's ARN loses its role's path; the estate knows the role, so it says what AWS would.
+        ...(caller !== principal ? { context: { 'aws:PrincipalArn': principal } } : {}),
       },
       this.policySetFor(principal, access),
     );
