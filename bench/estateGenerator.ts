@@ -3,7 +3,7 @@
  * with invoke and send rights and Deny statements, tables/queues/topics/buckets/secrets, and event chains
  * (function → topic or queue → function) so that the closure has multi-hop paths and some cycles.
  */
-import { emptyEstate, type Estate } from '../src/model/index.js';
+import { emptyEstate, type Estate } from '../dist/model/index.js';
 
 export interface EstateSize {
   functions: number;

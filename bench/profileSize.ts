@@ -1,7 +1,7 @@
 /** One profile-size measurement in its own process (so peak memory is this size's alone); prints one JSON line. */
-import { bypassFindings } from '../src/findings/index.js';
-import { buildProfile, findBypassPaths } from '../src/profile/index.js';
-import { createAwsEstateAuthorizer } from '../src/providers/aws/estateAuthorizer/index.js';
+import { bypassFindings } from '../dist/findings/index.js';
+import { buildProfile, findBypassPaths } from '../dist/profile/index.js';
+import { createAwsEstateAuthorizer } from '../dist/providers/aws/estateAuthorizer/index.js';
 import { generateEstate } from './estateGenerator.js';
 
 const functions = Number(process.argv[2] ?? 1000);

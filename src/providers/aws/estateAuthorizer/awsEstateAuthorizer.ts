@@ -181,10 +181,15 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       for (const key of this.keysFor(statement)) add(key, statement);
     }
     // Resource policies may grant the role directly; those resources are few, so take all their accesses.
-    for (const key of this.resources.all()) {
-      if (this.policies.resourcePolicy(key.resource.id)) add(key);
-    }
+    for (const key of this.keysWithResourcePolicy()) add(key);
     return [...found.values()];
+  }
+
+  private resourcePolicyKeys: ResourceKey[] | undefined;
+
+  private keysWithResourcePolicy(): ResourceKey[] {
+    this.resourcePolicyKeys ??= this.resources.all().filter((k) => this.policies.resourcePolicy(k.resource.id));
+    return this.resourcePolicyKeys;
   }
 
   private keysFor(statement: CompiledStatement): readonly ResourceKey[] {
@@ -205,9 +210,19 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   mayBeDenied(principal: string, access: Access): boolean {
     const set = this.policySetFor(principal, access);
     if (set.boundary || set.session || set.scps.length > 0 || set.rcps.length > 0) return true;
+    const target = { text: access.resource, parts: splitArn(access.resource) };
+    const covers = (statement: CompiledStatement): boolean => {
+      if (statement.effect !== 'Deny' || !statementCoversAction(statement, access.action)) return false;
+      const resources = statement.resources;
+      if (!resources) return true;
+      // Variables stay open (undefined counts as a possible match); conditions are left to the exact decision.
+      const named = resources.some((p) => p.matches(target, () => undefined) !== false);
+      return statement.negateResources ? !resources.every((p) => p.matches(target, () => undefined) === true) : named;
+    };
     const service = serviceOf(access.action);
-    if (set.identity.some((p) => touchesService(p, service, 'Deny'))) return true;
-    return set.resource !== undefined && touchesService(set.resource, service, 'Deny');
+    const denies = (policy: CompiledPolicy): boolean =>
+      touchesService(policy, service, 'Deny') && policy.statements.some(covers);
+    return set.identity.some(denies) || (set.resource !== undefined && denies(set.resource));
   }
 
   decide(principal: string, access: Access): Decision {
