@@ -39,6 +39,8 @@ export interface EstateError {
   message: string;
   /** Where in the file, when known: `line 3`, `Resources.Fn.Properties.Role`. */
   location?: string;
+  /** `info`: read, but a link could not be made or a construct is not modelled; the input itself is fine. Absent: an error. */
+  severity?: 'error' | 'info';
 }
 
 /** Everything ares knows about a serverless application, from every input, normalised. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Ajv from 'ajv-draft-04';
+import { Ajv2004 } from './ajvDraft04.js';
 import { describe, expect, it } from 'vitest';
 import { bypassFindings, markdownReport, sarifReport, textReport, type ScanReport } from '../../src/findings/index.js';
 import { buildProfile, findBypassPaths } from '../../src/profile/index.js';
@@ -31,7 +31,7 @@ const schemaPath = join(dirname(require.resolve('@microsoft/jest-sarif/package.j
 describe('reporters', () => {
   it('writes SARIF 2.1.0 that validates against the schema, with the template location of the entry', () => {
     const sarif = sarifReport(report(), '0.1.0') as { runs: { results: { locations: unknown[]; level: string }[] }[] };
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const ajv = new Ajv2004({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     const valid = validate(sarif);
     expect(validate.errors ?? []).toEqual([]);
@@ -44,7 +44,7 @@ describe('reporters', () => {
   });
 
   it('fails schema validation for a broken SARIF log (the check can fail)', () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    const ajv = new Ajv2004({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     expect(validate({ version: '2.1.0', runs: [{ tool: {} }] })).toBe(false);
   });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Estate, EstateError } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
-import { parseInputText } from './parseInputText.js';
+import { parseTemplateText } from './cloudformation/index.js';
 
 const INPUT_FILE = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRS = new Set([
@@ -93,7 +93,7 @@ function readInput(file: string): ImportInput | EstateError {
     return { file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    return { file, text, parsed: parseInputText(file, text) };
+    return { file, text, parsed: parseTemplateText(file, text).value };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     return { file, message: `does not parse: ${message}` };

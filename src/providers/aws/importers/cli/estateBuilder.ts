@@ -15,12 +15,6 @@ import type {
 } from '../../../../model/index.js';
 import { emptyEstate } from '../../../../model/index.js';
 
-/**
- * Notes that are not errors (a link unknown until apply, a construct ares does not model) start with this, so a
- * reader can tell them apart until EstateError carries a severity.
- */
-export const INFO_PREFIX = 'info: ';
-
 export class EstateBuilder {
   readonly estate: Estate = emptyEstate();
   private readonly seen = new Set<string>();
@@ -83,6 +77,6 @@ export class EstateBuilder {
 
   /** Something was read but could not be linked or is not modelled; the input itself is fine. */
   info(message: string, location?: string): void {
-    this.error(`${INFO_PREFIX}${message}`, location);
+    this.estate.errors.push({ file: this.file, message, severity: 'info', ...(location === undefined ? {} : { location }) });
   }
 }

@@ -26,7 +26,6 @@ export {
   snsSubscriptionsImporter,
 };
 export { ORGANIZATION_ROOT } from './organizationsPolicy.js';
-export { INFO_PREFIX } from './estateBuilder.js';
 
 export const cliImporters: Importer[] = [
   accountAuthorizationDetailsImporter,

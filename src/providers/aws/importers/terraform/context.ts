@@ -182,21 +182,27 @@ export class TfContext {
     return this.identities.get(chosen)?.id;
   }
 
-  /** The ids a list attribute names: its known elements, else every resource its configuration refers to. */
+  /**
+   * The ids a list attribute names: its known elements, plus, when the list is unknown or has elements unknown until
+   * apply (Terraform prints those as null), every resource its configuration refers to.
+   */
   linkAll(from: TfResource, path: AttrPath, spec: LinkSpec, required = false): string[] {
     const value = valueAt(from.values, path);
-    if (Array.isArray(value) || typeof value === 'string') {
-      const ids: string[] = [];
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (typeof item !== 'string' || item === '') continue;
-        const id = spec.read(item, from);
-        if (id === undefined) this.builder.error(`${spec.what} "${item}" cannot be read`, from.address);
-        else ids.push(id);
-      }
-      if (ids.length > 0 || (Array.isArray(value) && !value.includes(null))) return ids;
+    const ids: string[] = [];
+    const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+    for (const item of items) {
+      if (typeof item !== 'string' || item === '') continue;
+      const id = spec.read(item, from);
+      if (id === undefined) this.builder.error(`${spec.what} "${item}" cannot be read`, from.address);
+      else ids.push(id);
     }
-    const candidates = this.referenced(from, path, spec, required) ?? [];
-    return candidates.map((c) => this.identities.get(c)?.id).filter((id): id is string => id !== undefined);
+    const complete = (Array.isArray(value) && !value.includes(null)) || typeof value === 'string';
+    if (complete) return ids;
+    for (const candidate of this.referenced(from, path, spec, required && ids.length === 0) ?? []) {
+      const id = this.identities.get(candidate)?.id;
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
+    }
+    return ids;
   }
 
   /** The resources of the accepted types the configuration at `path` refers to; notes why when there are none. */
@@ -223,16 +229,21 @@ export class TfContext {
 
   /**
    * The policy document at `path` (a JSON string in Terraform) when it is known and decodes; otherwise a note, or an
-   * error for a broken document, and undefined.
+   * error for a broken document, and undefined. `configPath` is where the configuration has it, when a set's
+   * element sits at another index there.
    */
-  document(from: TfResource, path: AttrPath, required = true): string | undefined {
+  document(from: TfResource, path: AttrPath, required = true, configPath: AttrPath = path): unknown {
     const value = valueAt(from.values, path);
     const where = `${from.address}.${pathText(path)}`;
     if (typeof value === 'string' && value.trim() !== '') {
       return documentDecodes(this.builder, value, where) ? value : undefined;
     }
+    if (value !== undefined && value !== null && value !== '') {
+      // Not what Terraform writes (policies are JSON strings); an object still passes if it decodes.
+      return documentDecodes(this.builder, value, where) ? value : undefined;
+    }
     if (value === undefined) {
-      const resolution = this.resolver.resolve(from, path);
+      const resolution = this.resolver.resolve(from, configPath);
       if (resolution || required) {
         const refs = resolution
           ? [...resolution.resources.map((r) => r.address), ...resolution.unresolved]

@@ -21,7 +21,12 @@ const POLICY_NAMES: Record<string, string> = {
   aws_secretsmanager_secret: 'secret policy',
 };
 
-function addResourcePolicy(ctx: TfContext, resource: TfResource, resourceId: string, document: string): void {
+function addResourcePolicy(
+  ctx: TfContext,
+  resource: TfResource,
+  resourceId: string,
+  document: unknown,
+): void {
   ctx.builder.addPolicy({
     id: `${resourceId}#resource-policy`,
     name: POLICY_NAMES[resource.type] ?? 'resource policy',

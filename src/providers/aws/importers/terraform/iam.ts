@@ -57,7 +57,7 @@ function attachManaged(
 ): void {
   if (ctx.policiesWithoutDocument.has(arn)) {
     ctx.builder.info(
-      `${arn} is not attached to ${attachedTo}: its document is not known (see its aws_iam_policy)`,
+      `${arn} is not attached to ${attachedTo}: its document is unknown until apply or unreadable (see its aws_iam_policy)`,
       resource.address,
     );
     return;
@@ -80,7 +80,7 @@ function addInline(
   resource: TfResource,
   owner: string,
   name: string,
-  document: string,
+  document: unknown,
   path: string,
 ): void {
   ctx.builder.addPolicy({
@@ -149,7 +149,11 @@ export function importPrincipal(ctx: TfContext, resource: TfResource): void {
       return;
     }
     const configIndex = inlineConfigIndex(ctx, resource, name) ?? i;
-    const document = ctx.document(resource, ['inline_policy', configIndex, 'policy']);
+    const document = ctx.document(resource, ['inline_policy', i, 'policy'], true, [
+      'inline_policy',
+      configIndex,
+      'policy',
+    ]);
     if (document !== undefined) addInline(ctx, resource, id, name, document, path);
   });
   for (const arn of ctx.linkAll(resource, ['managed_policy_arns'], policyLink(ctx, 'managed_policy_arns'))) {

@@ -61,30 +61,18 @@ export function importPermission(ctx: TfContext, resource: TfResource): void {
   const functionId = ctx.link(resource, ['function_name'], functionLink(ctx));
   const action = stringValue(values, 'action');
   const principal = stringValue(values, 'principal');
-  if (!functionId || !action || !principal) {
-    if (!action || !principal)
-      ctx.builder.info(
-        'action or principal is unknown until apply; permission not imported',
-        resource.address,
-      );
+  if (!action || !principal) {
+    ctx.builder.info('action or principal is unknown until apply; permission not imported', resource.address);
     return;
   }
+  if (!functionId) return;
   const qualifier = stringValue(values, 'qualifier');
   const sid = stringValue(values, 'statement_id') ?? resource.address;
   const condition: Record<string, Record<string, string>> = {};
   const put = (operator: string, key: string, value: string | undefined) => {
     if (value) condition[operator] = { ...condition[operator], [key]: value };
   };
-  const sourceArn = ctx.link(resource, ['source_arn'], arnLink(ctx, 'source_arn'), false);
-  if (
-    sourceArn === undefined &&
-    valueAt(values, ['source_arn']) === undefined &&
-    ctx.resolver.resolve(resource, ['source_arn'])
-  ) {
-    // Unknown and unlinkable: keep the condition, with a value no request carries, rather than widen the grant.
-    put('ArnLike', 'AWS:SourceArn', `<unknown source_arn of ${resource.address}>`);
-  }
-  put('ArnLike', 'AWS:SourceArn', sourceArn);
+  put('ArnLike', 'AWS:SourceArn', sourceArnOf(ctx, resource));
   put('StringEquals', 'AWS:SourceAccount', stringValue(values, 'source_account'));
   put('StringEquals', 'aws:PrincipalOrgID', stringValue(values, 'principal_org_id'));
   put('StringEquals', 'lambda:FunctionUrlAuthType', stringValue(values, 'function_url_auth_type'));
@@ -107,6 +95,18 @@ export function importPermission(ctx: TfContext, resource: TfResource): void {
   });
 }
 
+/**
+ * The permission's source_arn. One unknown until apply that names no resource in the input keeps its condition, with
+ * a value no request carries, rather than widen the grant to every source.
+ */
+function sourceArnOf(ctx: TfContext, resource: TfResource): string | undefined {
+  const linked = ctx.link(resource, ['source_arn'], arnLink(ctx, 'source_arn'), false);
+  if (linked !== undefined) return linked;
+  const unknown =
+    valueAt(resource.values, ['source_arn']) === undefined && ctx.resolver.resolve(resource, ['source_arn']);
+  return unknown ? `<unknown source_arn of ${resource.address}>` : undefined;
+}
+
 /** A queue, Kinesis stream or DynamoDB stream ARN, or a DynamoDB table's (a reference to the table itself). */
 function eventSourceFromId(id: string): ReturnType<typeof eventSourceOf> {
   const source = eventSourceOf(id);
@@ -119,20 +119,16 @@ function eventSourceFromId(id: string): ReturnType<typeof eventSourceOf> {
 /** aws_lambda_event_source_mapping. */
 export function importEventSourceMapping(ctx: TfContext, resource: TfResource): void {
   const target = ctx.link(resource, ['function_name'], functionLink(ctx));
-  const sourceId = ctx.link(resource, ['event_source_arn'], arnLink(ctx, 'event_source_arn'), false);
-  if (!target) return;
-  if (!sourceId) {
-    if (
-      valueAt(resource.values, ['event_source_arn']) === null &&
-      !ctx.resolver.resolve(resource, ['event_source_arn'])
-    ) {
-      ctx.builder.info(
-        'mapping has no event_source_arn (self-managed Kafka or similar); not modelled',
-        resource.address,
-      );
-    }
+  const raw = valueAt(resource.values, ['event_source_arn']);
+  if (raw === null || raw === '') {
+    ctx.builder.info(
+      'mapping has no event_source_arn (self-managed Kafka or similar); not modelled',
+      resource.address,
+    );
     return;
   }
+  const sourceId = ctx.link(resource, ['event_source_arn'], arnLink(ctx, 'event_source_arn'));
+  if (!target || !sourceId) return;
   const source = eventSourceFromId(sourceId);
   if (!source) {
     ctx.builder.info(

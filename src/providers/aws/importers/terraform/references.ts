@@ -4,8 +4,8 @@
  * the child's output. Locals, data sources and loop variables lead nowhere the JSON shows; they are returned as
  * unresolved so the caller can say so.
  */
-import { isRecord, type JsonRecord } from '../cli/json.js';
-import { type TfConfigModule, type TfDocument, type TfResource } from './showJson.js';
+import { isRecord } from '../cli/json.js';
+import type { TfConfigModule, TfConfigResource, TfDocument, TfResource } from './showJson.js';
 
 /** An attribute inside a resource: keys and nested-block indexes, e.g. `['lambda_function', 0, 'lambda_function_arn']`. */
 export type AttrPath = readonly (string | number)[];
@@ -67,11 +67,25 @@ function referencesOf(expression: unknown): string[] {
   return expression.references.filter((r): r is string => typeof r === 'string');
 }
 
-/** True when one module instance contains the other (or they are the same). */
-function related(a: string, b: string): boolean {
-  const within = (inner: string, outer: string) =>
-    outer === '' || inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
-  return within(a, b) || within(b, a);
+/** A module instance as its calls: `module.a["x"].module.b` → a["x"], b. A call without index matches any. */
+type InstancePath = { name: string; index?: string }[];
+
+function instancePath(address: string): InstancePath {
+  if (address === '') return [];
+  const parts = splitReference(address);
+  const path: InstancePath = [];
+  for (let i = 1; i < parts.length; i += 2) path.push(nameAndIndex(parts[i] as string));
+  return path;
+}
+
+function instanceMatches(candidate: InstancePath, pattern: InstancePath): boolean {
+  return (
+    candidate.length === pattern.length &&
+    pattern.every(
+      (call, i) =>
+        call.name === candidate[i]?.name && (call.index === undefined || call.index === candidate[i]?.index),
+    )
+  );
 }
 
 export class ReferenceResolver {
@@ -100,7 +114,9 @@ export class ReferenceResolver {
     const key = this.configOf(resource)?.providerKey;
     if (!key) return this.doc.providerRegions.get('aws');
     // Older Terraform prefixes a module's provider key with the module (`module.m:aws`).
-    return this.doc.providerRegions.get(key) ?? this.doc.providerRegions.get(key.slice(key.lastIndexOf(':') + 1));
+    return (
+      this.doc.providerRegions.get(key) ?? this.doc.providerRegions.get(key.slice(key.lastIndexOf(':') + 1))
+    );
   }
 
   /** The expression at `path` inside the resource's configuration, or undefined. */
@@ -121,20 +137,26 @@ export class ReferenceResolver {
     if (references.length === 0) return undefined;
     const module = this.doc.modules.get(from.modulePath);
     const out: Resolution = { resources: [], unresolved: [] };
-    if (module) this.follow(from, module, references, 0, out);
+    if (module) this.follow(instancePath(from.moduleInstance), module, references, 0, out, new Set());
     return out;
   }
 
   private follow(
-    from: TfResource,
+    /** The module instance being read: references to resources resolve to instances of this one. */
+    instance: InstancePath,
     module: TfConfigModule,
     references: string[],
     hops: number,
     out: Resolution,
+    /** `<module path> <reference>` already followed: a hostile configuration may loop. */
+    seen: Set<string>,
   ): void {
     const before = out.resources.length;
     const deadEnds: string[] = [];
     for (const reference of references) {
+      const key = `${module.path} ${reference}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const [head, second, third] = splitReference(reference);
       if (!head || !second) continue;
       if (hops >= MAX_HOPS || DEAD_ENDS.has(head)) {
@@ -142,19 +164,21 @@ export class ReferenceResolver {
       } else if (head === 'var') {
         const call = module.parent && module.callName ? module.parent.calls.get(module.callName) : undefined;
         const next = referencesOf(call?.expressions[nameAndIndex(second).name]);
-        if (call && module.parent && next.length > 0) this.follow(from, module.parent, next, hops + 1, out);
-        else deadEnds.push(reference);
+        if (call && module.parent && next.length > 0) {
+          this.follow(instance.slice(0, -1), module.parent, next, hops + 1, out, seen);
+        } else deadEnds.push(reference);
       } else if (head === 'module') {
-        const child = module.calls.get(nameAndIndex(second).name)?.module;
+        const call = nameAndIndex(second);
+        const child = module.calls.get(call.name)?.module;
         const next = third ? referencesOf(child?.outputs.get(third)) : [];
-        if (child && next.length > 0) this.follow(from, child, next, hops + 1, out);
+        if (child && next.length > 0) this.follow([...instance, call], child, next, hops + 1, out, seen);
         else deadEnds.push(reference);
       } else {
         const { name, index } = nameAndIndex(second);
         const address = module.path ? `${module.path}.${head}.${name}` : `${head}.${name}`;
         const found = (this.byConfigAddress.get(address) ?? []).filter(
           (r) =>
-            related(r.moduleInstance, from.moduleInstance) &&
+            instanceMatches(instancePath(r.moduleInstance), instance) &&
             (index === undefined || String(r.index) === index),
         );
         for (const resource of found) {

@@ -34,7 +34,7 @@ describe('organizations describe-policy', () => {
     const estate = describePolicy.import(fixture('cli/organizations/tags.json'), OPTIONS);
     expect(estate.policies).toEqual([]);
     expect(estate.errors[0]?.message).toBe(
-      'info: policy type TAG_POLICY does not decide access; not imported',
+      'policy type TAG_POLICY does not decide access; not imported',
     );
   });
 });
