@@ -4,22 +4,12 @@
  * (function → topic or queue → function) so that the closure has multi-hop paths and some cycles.
  */
 import { emptyEstate, type Estate } from '../dist/model/index.js';
+import { mulberry32 } from '../test/differential/generate.js';
 
 export interface EstateSize {
   functions: number;
   requesters: number;
   resources: number;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ACCOUNT = '123456789012';
@@ -54,7 +44,7 @@ const WRITE: Record<Kind, string[]> = {
 };
 
 export function generateEstate(size: EstateSize, seed = 7): Estate {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const estate = emptyEstate();
   const resources: { kind: Kind; id: string; name: string; team: number }[] = [];

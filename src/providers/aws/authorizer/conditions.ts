@@ -136,6 +136,22 @@ function compileValueMatcher(spec: OperatorSpec, values: string[], variablesAllo
   }
 }
 
+/** Combines a matcher over every request value (or3 for ForAnyValue, and3 for ForAllValues), stopping at `decisive`. */
+function overValues(
+  values: readonly string[],
+  one: ValueMatcher,
+  scope: EvaluationScope,
+  combine: (a: Tri, b: Tri) => Tri,
+  decisive: Tri,
+): Tri {
+  let result: Tri = decisive === YES ? NO : YES;
+  for (const value of values) {
+    result = combine(result, one(value, scope));
+    if (result === decisive) break;
+  }
+  return result;
+}
+
 /** Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. */
 export function compileCondition(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
   const parsed = parseConditionOperator(clause.operator);
@@ -190,22 +206,8 @@ export function compileCondition(clause: ConditionClause, variablesAllowed: bool
         const before = scope.missingCount();
         if (!resolveTokens(tokens, scope.variable)) return scope.missingCount() > before ? MAYBE : NO;
       }
-      if (setOperator === 'ForAnyValue') {
-        let result: Tri = NO;
-        for (const value of values) {
-          result = or3(result, one(value, scope));
-          if (result === YES) break;
-        }
-        return result;
-      }
-      if (setOperator === 'ForAllValues') {
-        let result: Tri = YES;
-        for (const value of values) {
-          result = and3(result, one(value, scope));
-          if (result === NO) break;
-        }
-        return result;
-      }
+      if (setOperator === 'ForAnyValue') return overValues(values, one, scope, or3, YES);
+      if (setOperator === 'ForAllValues') return overValues(values, one, scope, and3, NO);
       // Multivalued keys require a set operator (AWS: reference_policies_condition-single-vs-multi-valued-context-keys);
       // without one, a request carrying several values matches nothing.
       if (values.length > 1) return NO;
