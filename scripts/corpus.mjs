@@ -71,12 +71,18 @@ const generalise = (message) =>
 
 const recognised = results.filter((r) => r.outcome !== 'ignored');
 console.log(`corpus: ${dir}`);
-console.log(`files seen: ${results.length}, recognised as inputs: ${recognised.length}, not inputs (ignored): ${count((r) => r.outcome === 'ignored')}`);
+console.log(
+  `files seen: ${results.length}, recognised as inputs: ${recognised.length}, not inputs (ignored): ${count((r) => r.outcome === 'ignored')}`,
+);
 console.log(
   `analysed: ${count((r) => r.outcome === 'analysed')}, failed: ${count((r) => r.outcome === 'failed')}, ` +
     `crashed: ${count((r) => r.outcome === 'crash')}, hung: ${count((r) => r.outcome === 'hang')}`,
 );
-console.log(`by importer: ${group(recognised.map((r) => r.importer ?? '?')).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `by importer: ${group(recognised.map((r) => r.importer ?? '?'))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 console.log(
   `analysed files with construct-level errors: ${count((r) => r.outcome === 'analysed' && r.errors > 0)}, ` +
     `functions: ${results.reduce((n, r) => n + (r.functions ?? 0), 0)}, triggers: ${results.reduce((n, r) => n + (r.triggers ?? 0), 0)}, ` +
@@ -85,7 +91,10 @@ console.log(
 const failures = results.filter((r) => ['failed', 'crash', 'hang'].includes(r.outcome));
 if (failures.length > 0) {
   console.log('\nwhy files failed (top 15):');
-  for (const [reason, n] of group(failures.map((r) => `${r.outcome}: ${generalise(r.reason)}`)).slice(0, 15)) {
+  for (const [reason, n] of group(failures.map((r) => `${r.outcome}: ${generalise(r.reason)}`)).slice(
+    0,
+    15,
+  )) {
     console.log(`  ${String(n).padStart(5)}  ${reason}`);
   }
   console.log('\nexamples:');
@@ -94,9 +103,12 @@ if (failures.length > 0) {
 const constructErrors = results.flatMap((r) => r.errorMessages ?? []);
 if (constructErrors.length > 0) {
   console.log('\nconstruct-level errors in analysed files (top 15):');
-  for (const [reason, n] of group(constructErrors.map(generalise)).slice(0, 15)) console.log(`  ${String(n).padStart(5)}  ${reason}`);
+  for (const [reason, n] of group(constructErrors.map(generalise)).slice(0, 15))
+    console.log(`  ${String(n).padStart(5)}  ${reason}`);
 }
 const slow = [...results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 3);
-console.log(`\nslowest: ${slow.map((r) => `${relative(process.cwd(), r.file)} ${r.ms ?? '?'} ms`).join('; ')}`);
+console.log(
+  `\nslowest: ${slow.map((r) => `${relative(process.cwd(), r.file)} ${r.ms ?? '?'} ms`).join('; ')}`,
+);
 console.log(`total time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 process.exitCode = count((r) => r.outcome === 'crash' || r.outcome === 'hang') > 0 ? 1 : 0;

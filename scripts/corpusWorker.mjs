@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist');
-const { awsImporters, DEFAULT_IMPORT_OPTIONS, loadEstates } = await import(join(dist, 'providers/aws/importers/index.js'));
+const { awsImporters, DEFAULT_IMPORT_OPTIONS, loadEstates } = await import(
+  join(dist, 'providers/aws/importers/index.js')
+);
 const { buildProfile, findBypassPaths, mergeEstates } = await import(join(dist, 'profile/index.js'));
 const { createAwsEstateAuthorizer } = await import(join(dist, 'providers/aws/estateAuthorizer/index.js'));
 
@@ -17,7 +19,12 @@ parentPort.on('message', (file) => {
     return;
   }
   if (loaded.stats.failed > 0) {
-    parentPort.postMessage({ file, outcome: 'failed', importer, reason: loaded.errors[0]?.message ?? 'unknown' });
+    parentPort.postMessage({
+      file,
+      outcome: 'failed',
+      importer,
+      reason: loaded.errors[0]?.message ?? 'unknown',
+    });
     return;
   }
   const estate = mergeEstates(loaded.estates);

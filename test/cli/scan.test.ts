@@ -13,7 +13,9 @@ describe('ares scan', () => {
     const report = JSON.parse(result.stdout);
     expect(report.version).toBe(1);
     expect(report.errors).toEqual([]);
-    const byPrincipal = new Map(report.findings.map((f: { principal: { name: string } }) => [f.principal.name, f]));
+    const byPrincipal = new Map(
+      report.findings.map((f: { principal: { name: string } }) => [f.principal.name, f]),
+    );
     expect(byPrincipal.get('U')).toMatchObject({
       kind: 'privilege-bypass',
       severity: 'high',
@@ -37,7 +39,16 @@ describe('ares scan', () => {
   });
 
   it('uses --account and --region for ARNs the templates do not spell out', async () => {
-    const result = await runCli('scan', 'examples/estate/fig1.yaml', '--format', 'json', '--account', '210987654321', '--region', 'eu-west-1');
+    const result = await runCli(
+      'scan',
+      'examples/estate/fig1.yaml',
+      '--format',
+      'json',
+      '--account',
+      '210987654321',
+      '--region',
+      'eu-west-1',
+    );
     const [finding] = JSON.parse(result.stdout).findings;
     expect(finding.entry.id).toBe('arn:aws:lambda:eu-west-1:210987654321:function:X');
   });
@@ -83,7 +94,9 @@ describe('ares scan', () => {
     const sarif = JSON.parse(readFileSync(sarifFile, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(2);
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/examples\/estate\/(fig1|chain)\.yaml/);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(
+      /examples\/estate\/(fig1|chain)\.yaml/,
+    );
     const markdown = await runCli('scan', 'examples/estate', '--format', 'markdown');
     expect(markdown.stdout).toContain('| Severity | Denial | Requester | Entry | Resource | Actions | Id |');
   });
@@ -98,7 +111,9 @@ describe('ares scan', () => {
 
   it('reports implicit denials only with --include-implicit', async () => {
     const without = JSON.parse((await runCli('scan', 'examples/estate', '--format', 'json')).stdout);
-    const withImplicit = JSON.parse((await runCli('scan', 'examples/estate', '--format', 'json', '--include-implicit')).stdout);
+    const withImplicit = JSON.parse(
+      (await runCli('scan', 'examples/estate', '--format', 'json', '--include-implicit')).stdout,
+    );
     expect(without.findings.every((f: { denial: string }) => f.denial !== 'implicit')).toBe(true);
     const implicit = withImplicit.findings.filter((f: { denial: string }) => f.denial === 'implicit');
     expect(implicit.length).toBeGreaterThan(0);

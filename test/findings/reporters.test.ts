@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv2004 } from './ajvDraft04.js';
 import { describe, expect, it } from 'vitest';
-import { bypassFindings, markdownReport, sarifReport, textReport, type ScanReport } from '../../src/findings/index.js';
+import {
+  bypassFindings,
+  markdownReport,
+  sarifReport,
+  textReport,
+  type ScanReport,
+} from '../../src/findings/index.js';
 import { buildProfile, findBypassPaths } from '../../src/profile/index.js';
 import { createAwsEstateAuthorizer } from '../../src/providers/aws/estateAuthorizer/index.js';
 import { chainEstate, figureOneEstate } from '../profile/estates.js';
@@ -15,7 +21,11 @@ function report(): ScanReport {
   if (x) x.source = { file: 'examples/estate/fig1.yaml', line: 18, path: 'Resources.FunctionX' };
   const authorizer = createAwsEstateAuthorizer(estate);
   const profile = buildProfile(estate, authorizer);
-  const findings = bypassFindings(findBypassPaths(profile, authorizer), authorizer, new Map(estate.functions.map((f) => [f.id, f])));
+  const findings = bypassFindings(
+    findBypassPaths(profile, authorizer),
+    authorizer,
+    new Map(estate.functions.map((f) => [f.id, f])),
+  );
   return {
     version: 1,
     findings,
@@ -26,11 +36,16 @@ function report(): ScanReport {
 
 // The SARIF 2.1.0 schema (draft-04), as published with Microsoft's SARIF tooling (dev dependency).
 const require = createRequire(import.meta.url);
-const schemaPath = join(dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib/schemas/sarif-2.1.0-rtm.5.json');
+const schemaPath = join(
+  dirname(require.resolve('@microsoft/jest-sarif/package.json')),
+  'lib/schemas/sarif-2.1.0-rtm.5.json',
+);
 
 describe('reporters', () => {
   it('writes SARIF 2.1.0 that validates against the schema, with the template location of the entry', () => {
-    const sarif = sarifReport(report(), '0.1.0') as { runs: { results: { locations: unknown[]; level: string }[] }[] };
+    const sarif = sarifReport(report(), '0.1.0') as {
+      runs: { results: { locations: unknown[]; level: string }[] }[];
+    };
     const ajv = new Ajv2004({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     const valid = validate(sarif);

@@ -230,7 +230,12 @@ export function prepareRequest(
   const principal = parseRequestPrincipal(request.principal);
   const resourceAccount = resolveResourceAccount(request, principal);
   return {
-    derived: derivedContext(request.principal, principal, resourceAccount, options.missingContext !== 'absent'),
+    derived: derivedContext(
+      request.principal,
+      principal,
+      resourceAccount,
+      options.missingContext !== 'absent',
+    ),
     rawContext: request.context,
     context: request.context ? undefined : EMPTY_CONTEXT,
     principal,
@@ -247,7 +252,8 @@ export function prepareRequest(
 export function contextValues(request: PreparedRequest): ReadonlyMap<string, string[] | null> {
   if (request.context) return request.context;
   const own = new Map<string, string[] | null>();
-  for (const [key, value] of Object.entries(request.rawContext ?? {})) own.set(key.toLowerCase(), toStrings(value));
+  for (const [key, value] of Object.entries(request.rawContext ?? {}))
+    own.set(key.toLowerCase(), toStrings(value));
   request.context = own;
   return own;
 }

@@ -188,7 +188,9 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   private resourcePolicyKeys: ResourceKey[] | undefined;
 
   private keysWithResourcePolicy(): ResourceKey[] {
-    this.resourcePolicyKeys ??= this.resources.all().filter((k) => this.policies.resourcePolicy(k.resource.id));
+    this.resourcePolicyKeys ??= this.resources
+      .all()
+      .filter((k) => this.policies.resourcePolicy(k.resource.id));
     return this.resourcePolicyKeys;
   }
 
@@ -217,7 +219,9 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       if (!resources) return true;
       // Variables stay open (undefined counts as a possible match); conditions are left to the exact decision.
       const named = resources.some((p) => p.matches(target, () => undefined) !== false);
-      return statement.negateResources ? !resources.every((p) => p.matches(target, () => undefined) === true) : named;
+      return statement.negateResources
+        ? !resources.every((p) => p.matches(target, () => undefined) === true)
+        : named;
     };
     const service = serviceOf(access.action);
     const denies = (policy: CompiledPolicy): boolean =>

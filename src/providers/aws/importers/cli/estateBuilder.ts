@@ -77,6 +77,11 @@ export class EstateBuilder {
 
   /** Something was read but could not be linked or is not modelled; the input itself is fine. */
   info(message: string, location?: string): void {
-    this.estate.errors.push({ file: this.file, message, severity: 'info', ...(location === undefined ? {} : { location }) });
+    this.estate.errors.push({
+      file: this.file,
+      message,
+      severity: 'info',
+      ...(location === undefined ? {} : { location }),
+    });
   }
 }

@@ -33,8 +33,6 @@ describe('organizations describe-policy', () => {
   it('skips policy types that do not decide access, with a note', () => {
     const estate = describePolicy.import(fixture('cli/organizations/tags.json'), OPTIONS);
     expect(estate.policies).toEqual([]);
-    expect(estate.errors[0]?.message).toBe(
-      'policy type TAG_POLICY does not decide access; not imported',
-    );
+    expect(estate.errors[0]?.message).toBe('policy type TAG_POLICY does not decide access; not imported');
   });
 });
