@@ -26,3 +26,5 @@ export { emptyEstate } from './estate.js';
 export type { Finding, Severity, DenialClass, PathStep, NamedRef } from './finding.js';
 export type { Access, EntryPoint, UserInvoke, ReachEdge } from './reachability.js';
 export type { EstateAuthorizer } from './estateAuthorizer.js';
+export type { BlockTable, FunctionBlocks, BlockedAccess } from './blockTable.js';
+export type { ProfileSnapshot } from './profileSnapshot.js';
