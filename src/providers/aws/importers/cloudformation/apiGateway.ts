@@ -142,7 +142,7 @@ export function importOpenApiBody(
 ): void {
   const body = ctx.resolve(rawBody, path);
   if (!isRecord(body)) {
-    ctx.error(
+    ctx.info(
       path,
       'the OpenAPI body cannot be read (an included file or macro); its routes are taken from function events only',
     );
@@ -211,7 +211,7 @@ export function importSamApi(ctx: ImportContext, logicalId: string, resource: Te
       [...base, 'DefinitionBody'],
     );
   } else if (resource.properties.DefinitionUri !== undefined) {
-    ctx.error(
+    ctx.info(
       [...base, 'DefinitionUri'],
       'the OpenAPI file is not read; routes are taken from function events only',
     );

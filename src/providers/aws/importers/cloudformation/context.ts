@@ -6,8 +6,8 @@ import type { SourceLocation } from '../../../../model/index.js';
 import type { ArnScope } from '../../estate/index.js';
 import type { ImportOptions } from '../importer.js';
 import { EstateBuilder } from './estateBuilder.js';
-import { pathKey, type Path } from './path.js';
-import { Resolver, isRecord, type TemplateResource } from './resolver.js';
+import { locationOf, pathKey, type Path } from './path.js';
+import { Resolver, type TemplateResource } from './resolver.js';
 
 export interface ContextInput {
   file: string;
@@ -60,7 +60,8 @@ export class ImportContext {
       conditions: input.conditions ?? {},
       resources: input.resources,
       ...(input.physicalIds ? { physicalIds: input.physicalIds } : {}),
-      note: (path, message) => this.error(path, message),
+      note: (path, message, severity) =>
+        severity === 'info' ? this.info(path, message) : this.error(path, message),
     });
   }
 
@@ -77,12 +78,18 @@ export class ImportContext {
     return { file: this.file, path: pathKey(path), ...(line !== undefined ? { line } : {}) };
   }
 
+  /** Something in the input that cannot be read. */
   error(path: Path, message: string): void {
-    const line = this.lineOf(path);
+    this.builder.addError({ file: this.file, message, location: locationOf(path, this.lines) });
+  }
+
+  /** The input is fine, but a construct is not modelled or a link cannot be made (`severity: 'info'`). */
+  info(path: Path, message: string): void {
     this.builder.addError({
       file: this.file,
       message,
-      location: `${pathKey(path)}${line !== undefined ? ` (line ${line})` : ''}`,
+      location: locationOf(path, this.lines),
+      severity: 'info',
     });
   }
 
@@ -143,5 +150,3 @@ export class ImportContext {
     return this.managedPolicies.get(arn);
   }
 }
-
-export { isRecord };

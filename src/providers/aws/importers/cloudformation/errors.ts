@@ -9,7 +9,7 @@ export class TemplateParseError extends Error {
     /** 1-based line of the first syntax error, when the parser knows it. */
     readonly line?: number,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${problem}`);
+    super(line ? `line ${line}: ${problem}` : problem);
   }
 }
 

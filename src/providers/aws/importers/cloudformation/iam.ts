@@ -71,7 +71,7 @@ export function attachManagedPolicy(
   if (isAwsManagedPolicyArn(arn)) {
     const document = awsManagedPolicyDocument(arn);
     if (document === undefined) {
-      ctx.error(
+      ctx.info(
         path,
         `AWS managed policy ${arn} is not in ares's catalogue; its permissions are not imported`,
       );
@@ -86,7 +86,7 @@ export function attachManagedPolicy(
   }
   const declared = ctx.managedPolicy(arn);
   if (!declared) {
-    ctx.error(path, `managed policy ${arn} is not declared in this template; its document is unknown`);
+    ctx.info(path, `managed policy ${arn} is not declared in this template; its document is unknown`);
     return;
   }
   addPolicyAttachment(

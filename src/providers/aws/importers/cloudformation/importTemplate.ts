@@ -9,7 +9,7 @@ import { TemplateParseError } from './errors.js';
 import { EstateBuilder } from './estateBuilder.js';
 import { importResources } from './handlers.js';
 import { parseTemplateText } from './parseTemplateText.js';
-import { pathKey } from './path.js';
+import { locationOf } from './path.js';
 import { isRecord } from './resolver.js';
 import { templateResources } from './templateModel.js';
 
@@ -26,14 +26,22 @@ export function importTemplateValue(
   if (!isRecord(value)) throw new TemplateParseError(file, 'the template is not a mapping');
   const builder = new EstateBuilder();
   if (!isRecord(value.Resources)) {
-    builder.addError({ file, message: 'the template has no Resources section', location: 'Resources' });
+    const message =
+      'Resources' in value ? 'the Resources section is empty' : 'the template has no Resources section';
+    builder.addError({ file, message, location: locationOf(['Resources'], lines) });
     return builder.build();
   }
   const resources = templateResources({
     resources: value.Resources,
     resourcesPath: ['Resources'],
     globals: value.Globals,
-    error: (path, message) => builder.addError({ file, message, location: pathKey(path) }),
+    error: (path, message, severity) =>
+      builder.addError({
+        file,
+        message,
+        location: locationOf(path, lines),
+        ...(severity ? { severity } : {}),
+      }),
   });
   const ctx = new ImportContext({
     file,

@@ -30,6 +30,6 @@ export { ImportContext, type ContextInput } from './context.js';
 export { EstateBuilder } from './estateBuilder.js';
 export { importResources } from './handlers.js';
 export { templateResources } from './templateModel.js';
-export { Resolver, isRecord, isSymbolic, type TemplateResource } from './resolver.js';
-export { pathKey, type Path } from './path.js';
+export { Resolver, intrinsicName, isRecord, isSymbolic, type TemplateResource } from './resolver.js';
+export { locationOf, pathKey, type Path } from './path.js';
 export { SAM_POLICY_TEMPLATES, expandPolicyTemplate } from './samPolicyTemplates.js';

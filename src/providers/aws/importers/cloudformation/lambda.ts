@@ -60,7 +60,7 @@ export function addDestination(
     return;
   }
   ctx.builder.addDestination(functionId, destinationIdOf(ctx, text), () =>
-    ctx.error(path, `destination set on ${functionId}, which this template does not declare`),
+    ctx.info(path, `destination set on ${functionId}, which this template does not declare`),
   );
 }
 
@@ -164,25 +164,32 @@ export function pollerSource(arn: string): { rule: TriggerRuleName; source: stri
   }
 }
 
-/** A poll-based trigger (SQS, Kinesis, DynamoDB stream); other sources (Kafka, MQ, DocumentDB) are reported. */
+/**
+ * A poll-based trigger (SQS, Kinesis, DynamoDB stream); other sources (Kafka, MQ, DocumentDB) are reported.
+ * `expected` is the kind the configuration declares (a SAM `SQS` event), used when the ARN is only symbolic.
+ */
 export function addPollerTrigger(
   ctx: ImportContext,
   sourceArn: string,
   functionId: string,
   path: Path,
+  expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
 ): void {
-  const poller = pollerSource(sourceArn);
+  const declared =
+    expected && !sourceArn.startsWith('arn:') ? { rule: expected, source: sourceArn } : undefined;
+  const poller = pollerSource(sourceArn) ?? declared;
   if (poller) {
     addTrigger(ctx, poller.rule, poller.source, functionId, path);
     return;
   }
   const service = arnService(sourceArn);
-  ctx.error(
-    path,
-    service && !isSymbolic(service)
-      ? `event source ${sourceArn} (${service}) is not modelled as a trigger`
-      : `event source ${describe(sourceArn)} cannot be resolved to an SQS, Kinesis or DynamoDB stream ARN`,
-  );
+  if (service && !isSymbolic(service))
+    ctx.info(path, `event source ${sourceArn} (${service}) is not modelled as a trigger`);
+  else
+    ctx.error(
+      path,
+      `event source ${describe(sourceArn)} cannot be resolved to an SQS, Kinesis or DynamoDB stream ARN`,
+    );
 }
 
 export function importEventSourceMapping(

@@ -132,21 +132,85 @@ class Converter {
   }
 }
 
-/** Parses YAML or JSON text; throws TemplateParseError when the text is not valid YAML/JSON. */
-export function parseTemplateText(file: string, text: string): ParsedText {
+/** Whether a `[` or `{` at `index` opens a flow collection (it starts a value), rather than sitting in a plain scalar. */
+function opensFlow(line: string, index: number): boolean {
+  return (
+    /(^|:|-|\?|!\S+)\s*$/.test(line.slice(0, index)) && (index === 0 || /\s/.test(line[index - 1] as string))
+  );
+}
+
+/**
+ * Templates CloudFormation accepts (its YAML reader is lenient) sometimes continue a flow collection
+ * (`[ ... ]`, `{ ... }`) or a multi-line quoted string at or left of the key that opened it, which YAML 1.2
+ * rejects. Indenting those lines deeper changes nothing else: indentation means nothing inside a flow
+ * collection, and a quoted string folds leading spaces away. Lines keep their numbers.
+ */
+function relaxFlowIndentation(text: string): string | undefined {
+  const lines = text.split('\n');
+  let depth = 0;
+  let openerIndent = 0;
+  let quote: string | undefined;
+  let changed = false;
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n] as string;
+    if ((depth > 0 || quote) && line.trim() !== '') {
+      const indent = line.length - line.trimStart().length;
+      if (indent <= openerIndent) {
+        line = ' '.repeat(openerIndent + 1 - indent) + line;
+        lines[n] = line;
+        changed = true;
+      }
+    }
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i] as string;
+      if (quote) {
+        if (c === '\\' && quote === '"') i++;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if (c === '#' && (i === 0 || /\s/.test(line[i - 1] as string))) break;
+      if (depth > 0) {
+        if (c === '"' || c === "'") quote = c;
+        else if (c === '[' || c === '{') depth++;
+        else if (c === ']' || c === '}') depth--;
+      } else if ((c === '[' || c === '{' || c === '"' || c === "'") && opensFlow(line, i)) {
+        if (c === '"' || c === "'") quote = c;
+        else depth = 1;
+        openerIndent = line.length - line.trimStart().length;
+      }
+    }
+  }
+  return changed ? lines.join('\n') : undefined;
+}
+
+function parseStrict(text: string): { doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false, prettyErrors: false });
+  return { doc, counter };
+}
+
+/** Parses YAML or JSON text; throws TemplateParseError when the text is not valid YAML/JSON. */
+export function parseTemplateText(file: string, text: string): ParsedText {
+  let { doc, counter } = parseStrict(text);
+  let source = text;
   const first = doc.errors[0];
   if (first) {
     // Some JSON that YAML rejects (e.g. tabs before keys) is still JSON; accept it without line numbers.
     try {
       return { value: JSON.parse(text) as unknown, lines: new Map() };
     } catch {
-      const line = first.linePos?.[0]?.line;
+      // not JSON either
+    }
+    const relaxed = relaxFlowIndentation(text);
+    const retry = relaxed === undefined ? undefined : parseStrict(relaxed);
+    if (!retry || retry.doc.errors.length > 0) {
+      const line = counter.linePos(first.pos[0]).line;
       throw new TemplateParseError(file, first.message.split('\n')[0] ?? 'not valid YAML or JSON', line);
     }
+    ({ doc, counter } = retry);
+    source = relaxed as string;
   }
-  const converter = new Converter(doc, text, counter, file);
+  const converter = new Converter(doc, source, counter, file);
   const value = converter.convert(doc.contents, [], 0, true);
   return { value, lines: converter.lines };
 }

@@ -11,3 +11,12 @@ export function pathKey(path: Path): string {
   }
   return out;
 }
+
+/** `Resources.Fn.Properties.Role (line 12)`: the path, with the line of it or of its nearest ancestor. */
+export function locationOf(path: Path, lines: ReadonlyMap<string, number>): string {
+  for (let end = path.length; end > 0; end--) {
+    const line = lines.get(pathKey(path.slice(0, end)));
+    if (line !== undefined) return `${pathKey(path)} (line ${line})`;
+  }
+  return pathKey(path);
+}

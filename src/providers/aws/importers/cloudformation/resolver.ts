@@ -3,7 +3,7 @@
  * pseudo parameters, Mappings, Conditions and the Ref/GetAtt values of its resources (see resourceTypes.ts).
  * Whatever cannot be known before deployment stays symbolic as `${...}` text (`${ImportValue:Name}`); it never throws.
  */
-import type { ArnScope } from '../../estate/index.js';
+import { arnOf, type ArnScope } from '../../estate/index.js';
 import type { Path } from './path.js';
 import { resourceTypeInfo, type RefKind } from './resourceTypes.js';
 
@@ -28,7 +28,8 @@ export interface ResolverInput {
   resources: Map<string, TemplateResource>;
   /** Physical ids the template does not spell out but the importer knows (e.g. a Serverless API name). */
   physicalIds?: Map<string, string>;
-  note: (path: Path, message: string) => void;
+  /** `info` for what is fine but only known at deployment; otherwise an error in the template. */
+  note: (path: Path, message: string, severity?: 'info') => void;
 }
 
 /** Marker for `Ref: AWS::NoValue`: the property or list item is removed. */
@@ -116,8 +117,10 @@ export class Resolver {
     if (known !== undefined) return known;
     const resource = this.input.resources.get(logicalId);
     const info = resource ? resourceTypeInfo(resource.type) : undefined;
+    // A name that refers back to itself (A's name is B's, B's is A's) falls back to the logical id, uncached.
+    if (this.resolvingNames.has(logicalId)) return logicalId;
     let name = logicalId;
-    if (resource && info && !this.resolvingNames.has(logicalId)) {
+    if (resource && info) {
       this.resolvingNames.add(logicalId);
       try {
         for (const key of info.nameProperties) {
@@ -207,8 +210,8 @@ export class Resolver {
     if (text.startsWith('arn:')) return text;
     const partial = /^(\d{12}):function:(.+)$/.exec(text);
     if (partial)
-      return `arn:${this.scope.partition}:lambda:${this.scope.region}:${partial[1]}:function:${partial[2]}`;
-    return `arn:${this.scope.partition}:lambda:${this.scope.region}:${this.scope.account}:function:${text}`;
+      return arnOf.function({ ...this.scope, account: partial[1] as string }, partial[2] as string);
+    return arnOf.function(this.scope, text);
   }
 
   getAtt(logicalId: string, attribute: string, path: Path): unknown {
@@ -219,6 +222,12 @@ export class Resolver {
     }
     const kind = resourceTypeInfo(resource.type)?.attributes[attribute];
     if (kind) return this.valueOfKind(logicalId, kind);
+    if (resource.type === 'AWS::Kinesis::StreamConsumer' && attribute === 'ConsumerARN') {
+      // Consumer ARNs are `<stream ARN>/consumer/<name>:<creation timestamp>`.
+      const stream = asText(this.property(logicalId, 'StreamARN')) ?? `\${${logicalId}.StreamARN}`;
+      const name = asText(this.property(logicalId, 'ConsumerName')) ?? logicalId;
+      return `${stream}/consumer/${name}:*`;
+    }
     if (resource.type === 'AWS::Lambda::Url' && attribute === 'FunctionArn') {
       const target = asText(this.property(logicalId, 'TargetFunctionArn'));
       if (target) return this.functionArnFromText(target);
@@ -285,7 +294,11 @@ export class Resolver {
   decide(name: string, path: Path): boolean {
     const result = this.condition(name, path);
     if (result === undefined) {
-      this.input.note(path, `condition '${name}' depends on values unknown before deployment; taken as true`);
+      this.input.note(
+        path,
+        `condition '${name}' depends on values unknown before deployment; taken as true`,
+        'info',
+      );
       return true;
     }
     return result;

@@ -81,12 +81,12 @@ function permission(
 }
 
 const pollerEvent =
-  (type: string, key: string): EventHandler =>
+  (type: string, key: string, rule: 'sqs' | 'kinesis' | 'dynamodb-stream'): EventHandler =>
   (event) => {
     if (disabled(event.props)) return;
     const raw = requireString(event.props[key], [...event.path, 'Properties', key], key);
     const arn = type === 'SQS' ? queueArnOf(event.ctx, raw) : raw;
-    addPollerTrigger(event.ctx, arn, event.functionId, event.path);
+    addPollerTrigger(event.ctx, arn, event.functionId, event.path, rule);
     addPollerPolicy(event, type);
   };
 
@@ -169,9 +169,9 @@ const scheduleEvent =
   };
 
 const HANDLERS: Record<string, EventHandler> = {
-  SQS: pollerEvent('SQS', 'Queue'),
-  Kinesis: pollerEvent('Kinesis', 'Stream'),
-  DynamoDB: pollerEvent('DynamoDB', 'Stream'),
+  SQS: pollerEvent('SQS', 'Queue', 'sqs'),
+  Kinesis: pollerEvent('Kinesis', 'Stream', 'kinesis'),
+  DynamoDB: pollerEvent('DynamoDB', 'Stream', 'dynamodb-stream'),
   SNS: (event) => {
     const topic = topicArnOf(
       event.ctx,
@@ -238,12 +238,8 @@ export function importSamEvents(
       const type = isRecord(event) ? optionalString(event.Type) : undefined;
       const handler = type ? HANDLERS[type] : undefined;
       if (!type || !handler) {
-        ctx.error(
-          path,
-          type && UNMODELLED.has(type)
-            ? `event type ${type} is not modelled as a trigger`
-            : `unknown event type ${describe(type)}`,
-        );
+        if (type && UNMODELLED.has(type)) ctx.info(path, `event type ${type} is not modelled as a trigger`);
+        else ctx.error(path, `unknown event type ${describe(type)}`);
         continue;
       }
       const raw = rawEvents[name];

@@ -135,7 +135,7 @@ function attachPolicyTemplate(
   path: Path,
 ): void {
   if (!SAM_POLICY_TEMPLATES[template]) {
-    ctx.error(path, `SAM policy template '${template}' is not supported; its permissions are not imported`);
+    ctx.info(path, `SAM policy template '${template}' is not supported; its permissions are not imported`);
     return;
   }
   const values: Record<string, string> = {};

@@ -5,7 +5,7 @@
 import type { ImportContext } from './context.js';
 import { importDataResource } from './eventSources.js';
 import type { Path } from './path.js';
-import { isRecord, isSymbolic, type TemplateResource } from './resolver.js';
+import { isRecord, type TemplateResource } from './resolver.js';
 import { addGeneratedRole } from './samRoles.js';
 import { addTrigger } from './triggers.js';
 import { functionIdOf, isFunctionArn, optionalString } from './values.js';
@@ -59,7 +59,7 @@ function readDefinition(
   }
   for (const key of ['DefinitionUri', 'DefinitionS3Location']) {
     if (resource.properties[key] !== undefined) {
-      ctx.error([...base, key], 'the definition is in another file; the functions it invokes are not read');
+      ctx.info([...base, key], 'the definition is in another file; the functions it invokes are not read');
       return { path: [...base, key] };
     }
   }
@@ -81,7 +81,7 @@ function taskFunction(state: Record<string, unknown>): string | undefined {
 }
 
 /** Every function name or ARN a Task invokes, through Parallel branches and Map iterators. */
-function invokedFunctions(definition: unknown, depth = 0): string[] {
+export function invokedFunctions(definition: unknown, depth = 0): string[] {
   if (!isRecord(definition) || !isRecord(definition.States) || depth > MAX_DEPTH) return [];
   const out: string[] = [];
   for (const state of Object.values(definition.States)) {
@@ -101,11 +101,7 @@ export function importStateMachine(ctx: ImportContext, logicalId: string, resour
     addGeneratedRole(ctx, logicalId, resource, 'states.amazonaws.com', []);
   }
   const { definition, path } = readDefinition(ctx, resource);
-  for (const fn of invokedFunctions(definition)) {
-    if (isSymbolic(fn)) {
-      ctx.error(path, `a task invokes ${fn}, which cannot be resolved to a function`);
-      continue;
-    }
+  // Symbolic parts (`function:app-${Stage}`) are kept: the function's own id carries the same text.
+  for (const fn of invokedFunctions(definition))
     addTrigger(ctx, 'state-machine', arn, functionIdOf(ctx, fn), path);
-  }
 }

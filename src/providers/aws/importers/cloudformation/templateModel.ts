@@ -35,7 +35,7 @@ export interface TemplateResourcesInput {
   resources: Record<string, unknown>;
   resourcesPath: Path;
   globals?: unknown;
-  error: (path: Path, message: string) => void;
+  error: (path: Path, message: string, severity?: 'info') => void;
 }
 
 export function templateResources(input: TemplateResourcesInput): Map<string, TemplateResource> {
@@ -48,7 +48,9 @@ export function templateResources(input: TemplateResourcesInput): Map<string, Te
   for (const [logicalId, declaration] of Object.entries(input.resources)) {
     const path = [...input.resourcesPath, logicalId];
     if (!isRecord(declaration) || typeof declaration.Type !== 'string') {
-      input.error(path, 'resource has no Type');
+      if (typeof declaration === 'string')
+        input.error(path, `resource is in another file (${declaration}); not read`, 'info');
+      else input.error(path, 'resource has no Type');
       continue;
     }
     let properties: unknown = declaration.Properties ?? {};
@@ -56,6 +58,10 @@ export function templateResources(input: TemplateResourcesInput): Map<string, Te
       input.error([...path, 'Properties'], 'Properties is not a map; the resource is skipped');
       continue;
     }
+    // CloudFormation treats a property set to null as absent.
+    properties = Object.fromEntries(
+      Object.entries(properties as Record<string, unknown>).filter(([, v]) => v !== null),
+    );
     const global = globalsByType.get(declaration.Type);
     if (global) properties = mergeGlobals(global, properties);
     out.set(logicalId, {

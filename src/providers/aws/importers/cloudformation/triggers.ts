@@ -74,7 +74,7 @@ export function addS3Trigger(
   const { rule, unmodelled } = s3RuleFor(events);
   if (rule) addTrigger(ctx, rule, bucketArn, target, path);
   if (unmodelled.length)
-    ctx.error(path, `S3 event types ${unmodelled.join(', ')} are not modelled as triggers`);
+    ctx.info(path, `S3 event types ${unmodelled.join(', ')} are not modelled as triggers`);
 }
 
 /**
@@ -91,7 +91,12 @@ export function eventPatternFiredBy(pattern: unknown): readonly string[] {
     }
   }
   const sources = isRecord(parsed) ? asList(parsed.source) : [];
-  const onlyAws = sources.length > 0 && sources.every((s) => typeof s === 'string' && s.startsWith('aws.'));
+  // A source value is either a string or a matcher; `{ prefix: 'aws.' }` also matches AWS sources only.
+  const awsOnly = (s: unknown): boolean =>
+    typeof s === 'string'
+      ? s.startsWith('aws.')
+      : isRecord(s) && typeof s.prefix === 'string' && s.prefix.startsWith('aws.');
+  const onlyAws = sources.length > 0 && sources.every(awsOnly);
   return onlyAws ? [] : TRIGGER_RULES.eventbridge.firedBy;
 }
 

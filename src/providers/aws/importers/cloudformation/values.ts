@@ -7,7 +7,6 @@ import { arnOf } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import { UnreadableProperty } from './errors.js';
 import type { Path } from './path.js';
-import { isRecord } from './resolver.js';
 
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -33,10 +32,6 @@ export function optionalString(value: unknown): string | undefined {
 export function asList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-export function asRecord(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
 }
 
 /** The unqualified function ARN from a name, `name:alias`, a partial ARN or a (qualified) ARN. */
@@ -65,9 +60,14 @@ export function isFunctionArn(text: string): boolean {
   return parts?.[2] === 'lambda' && (parts[5] ?? '').startsWith('function:');
 }
 
+/** A value that is nothing but one unresolved `${...}`: where an ARN is expected, it stays as it is. */
+export function isPlaceholder(text: string): boolean {
+  return /^\$\{[^}]*\}$/.test(text);
+}
+
 /** The queue ARN from an ARN, a queue URL (what `Ref` of a queue yields) or a name. */
 export function queueArnOf(ctx: ImportContext, text: string): string {
-  if (text.startsWith('arn:')) return text;
+  if (text.startsWith('arn:') || isPlaceholder(text)) return text;
   const url =
     /^https:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|queue\.amazonaws\.com)\/([^/]+)\/([^/?]+)/.exec(
       text,
@@ -83,7 +83,7 @@ export function queueArnOf(ctx: ImportContext, text: string): string {
 }
 
 export function topicArnOf(ctx: ImportContext, text: string): string {
-  return text.startsWith('arn:') ? text : arnOf.topic(ctx.scope, text);
+  return text.startsWith('arn:') || isPlaceholder(text) ? text : arnOf.topic(ctx.scope, text);
 }
 
 export function bucketArnOf(ctx: ImportContext, text: string): string {
@@ -95,19 +95,15 @@ export function eventBusArnOf(ctx: ImportContext, text: string | undefined): str
   return arnOf.eventBus(ctx.scope, text ?? 'default');
 }
 
-export function stateMachineArnOf(ctx: ImportContext, text: string): string {
-  return text.startsWith('arn:') ? text : arnOf.stateMachine(ctx.scope, text);
-}
-
 /** A DynamoDB stream ARN (`.../table/T/stream/<label>`) → the table ARN; other ARNs unchanged. */
 export function tableArnOfStream(arn: string): string {
   const cut = arn.indexOf('/stream/');
   return arn.includes(':dynamodb:') && cut > 0 ? arn.slice(0, cut) : arn;
 }
 
-/** A role ARN from an ARN or a name (a declared role's ARN keeps its path). */
+/** A role ARN from an ARN or a name (a declared role's ARN keeps its path); a placeholder ARN stays as is. */
 export function roleArnOf(ctx: ImportContext, text: string): string {
-  if (text.startsWith('arn:')) return text;
+  if (text.startsWith('arn:') || isPlaceholder(text)) return text;
   return ctx.principalIdByName('AWS::IAM::Role', text) ?? arnOf.role(ctx.scope, text);
 }
 

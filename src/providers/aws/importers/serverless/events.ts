@@ -143,8 +143,12 @@ const POLLER_ACTIONS: Record<string, string[]> = {
   ],
 };
 
-function pollerEvent(event: EventContext, sourceArn: string): void {
-  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path);
+function pollerEvent(
+  event: EventContext,
+  sourceArn: string,
+  expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
+): void {
+  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path, expected);
   const rule = pollerSource(sourceArn)?.rule;
   const actions = rule ? POLLER_ACTIONS[rule] : undefined;
   if (actions)
@@ -158,7 +162,7 @@ const sqs: EventHandler = (event) => {
     event.path,
     'sqs arn',
   );
-  pollerEvent(event, queueArnOf(event.ctx, arn));
+  pollerEvent(event, queueArnOf(event.ctx, arn), 'sqs');
 };
 
 const stream: EventHandler = (event) => {
@@ -301,24 +305,22 @@ export function importEvents(
 ): void {
   asList(fn.config.events).forEach((raw, index) => {
     const itemPath = [...fn.path, 'events', index];
-    const type = isRecord(raw) ? Object.keys(raw)[0] : undefined;
-    if (!isRecord(raw) || type === undefined) {
+    // `- alexaSkill` (a bare type) is an event without settings.
+    const type = typeof raw === 'string' ? raw : isRecord(raw) ? Object.keys(raw)[0] : undefined;
+    if (type === undefined) {
       ctx.error(itemPath, `expected an event such as {http: ...}, found ${describe(raw)}`);
       return;
     }
     const path = [...itemPath, type];
     const handler = HANDLERS[type];
     if (!handler) {
-      ctx.error(
-        path,
-        UNMODELLED.has(type)
-          ? `event type ${type} is not modelled as a trigger`
-          : `unknown event type '${type}'`,
-      );
+      if (UNMODELLED.has(type)) ctx.info(path, `event type ${type} is not modelled as a trigger`);
+      else ctx.error(path, `unknown event type '${type}'`);
       return;
     }
     try {
-      handler({ ctx, app, fn, roles, value: ctx.resolve(raw[type], path), path, index });
+      const value = isRecord(raw) ? ctx.resolve(raw[type], path) : undefined;
+      handler({ ctx, app, fn, roles, value, path, index });
     } catch (error) {
       if (error instanceof UnreadableProperty) ctx.error(error.path, error.problem);
       else ctx.error(path, `event cannot be read: ${error instanceof Error ? error.message : String(error)}`);

@@ -11,9 +11,10 @@ import {
   ImportContext,
   TemplateParseError,
   importResources,
+  intrinsicName,
   isRecord,
   parseTemplateText,
-  pathKey,
+  locationOf,
   templateResources,
   type TemplateResource,
 } from '../cloudformation/index.js';
@@ -32,6 +33,7 @@ import {
   type ServerlessFunction,
 } from './app.js';
 import { importFunctions } from './functions.js';
+import { addPluginStateMachines, importPluginStateMachines } from './stepFunctions.js';
 import { VariableResolver } from './variables.js';
 
 function readApp(
@@ -50,7 +52,15 @@ function readApp(
     const name = typeof fnConfig.name === 'string' ? fnConfig.name : `${service}-${stage}-${key}`;
     return { key, config: fnConfig, path: ['functions', key], name, id: arnOf.function(scope, name) };
   });
-  return { service, stage, region, provider, iamRole: isRecord(iam.role) ? iam.role : {}, functions, doc };
+  return {
+    service,
+    stage,
+    region,
+    provider,
+    iamRole: isRecord(iam.role) && !intrinsicName(iam.role) ? iam.role : {},
+    functions,
+    doc,
+  };
 }
 
 /** `resources` may be a map or a list of maps (several files merged); strings are files ares does not read. */
@@ -66,6 +76,7 @@ function cloudFormationSection(
         file,
         message: `resources from another file (${String(part)}) are not read`,
         location: `resources[${i}]`,
+        severity: 'info',
       });
       return;
     }
@@ -142,15 +153,23 @@ export function importServerlessValue(
       file,
       message: `functions from another file (${String(doc.functions)}) are not read`,
       location: 'functions',
+      severity: 'info',
     });
   }
   const cfn = cloudFormationSection(doc.resources, builder, file);
   const resources = templateResources({
     resources: cfn.Resources as Record<string, unknown>,
     resourcesPath: ['resources', 'Resources'],
-    error: (path, message) => builder.addError({ file, message, location: pathKey(path) }),
+    error: (path, message, severity) =>
+      builder.addError({
+        file,
+        message,
+        location: locationOf(path, lines),
+        ...(severity ? { severity } : {}),
+      }),
   });
   addFrameworkResources(resources, app);
+  addPluginStateMachines(resources, app);
   const ctx = new ImportContext({
     file,
     lines,
@@ -167,6 +186,7 @@ export function importServerlessValue(
   });
   importResources(ctx);
   importFunctions(ctx, app);
+  importPluginStateMachines(ctx, app);
   return builder.build();
 }
 

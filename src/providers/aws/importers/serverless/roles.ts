@@ -4,7 +4,7 @@
  * role `<service>-<stage>-<region>-lambdaRole` with the provider's statements and managed policies.
  */
 import { arnOf } from '../../estate/index.js';
-import { ImportContext, isRecord } from '../cloudformation/index.js';
+import { intrinsicName, isRecord, type ImportContext } from '../cloudformation/index.js';
 import { addPolicyAttachment, attachInlinePolicy, attachManagedPolicy } from '../cloudformation/iam.js';
 import { managedPolicyArn, serviceTrustPolicy } from '../cloudformation/samRoles.js';
 import { asList, optionalString, roleArnOf } from '../cloudformation/values.js';
@@ -30,7 +30,10 @@ export class ExecutionRoles {
   /** The role the function runs as; undefined when it cannot be resolved (reported). */
   roleFor(fn: ServerlessFunction): string | undefined {
     const iamRole = this.app.provider.iam;
-    const providerIamRole = isRecord(iamRole) && !isRecord(iamRole.role) ? iamRole.role : undefined;
+    // `provider.iam.role` is an existing role when it is a string or an intrinsic, settings when it is a map.
+    const declared = isRecord(iamRole) ? iamRole.role : undefined;
+    const providerIamRole =
+      declared !== undefined && (!isRecord(declared) || intrinsicName(declared)) ? declared : undefined;
     const given = fn.config.role ?? this.app.provider.role ?? providerIamRole;
     if (given !== undefined)
       return this.existingRole(given, fn.config.role !== undefined ? [...fn.path, 'role'] : ['provider']);

@@ -68,9 +68,9 @@ export class VariableResolver {
   }
 
   private resolveString(text: string, depth: number): unknown {
-    if (!text.includes('${')) return text;
+    if (!text.includes('${') || depth > MAX_DEPTH) return text;
     const kept: string[] = [];
-    const token = (i: number): string => `\u0000${i}\u0000`;
+    const token = (i: number): string => `\uE000${i}\uE000`;
     let current = text;
     for (let step = 0; step < MAX_STEPS; step++) {
       const match = /\$\{([^${}]*)\}/.exec(current);
@@ -82,13 +82,14 @@ export class VariableResolver {
         current = current.replace(whole, () => token(kept.length - 1));
         continue;
       }
-      if (whole === current) return typeof value === 'string' ? this.resolveString(value, depth + 1) : value;
+      // Values come back fully resolved (or as symbolic text); they are not resolved again.
+      if (whole === current) return value;
       current = current.replace(whole, () => String(value));
     }
     // Put back what stayed symbolic; kept texts may themselves hold earlier tokens.
     for (let i = kept.length - 1; i >= 0; i--) current = current.replace(token(i), () => kept[i] as string);
-    for (let round = 0; round < kept.length && current.includes('\u0000'); round++) {
-      current = current.replace(/\u0000(\d+)\u0000/g, (_t, n: string) => kept[Number(n)] ?? '');
+    for (let round = 0; round < kept.length && current.includes('\uE000'); round++) {
+      current = current.replace(/\uE000(\d+)\uE000/g, (_t, n: string) => kept[Number(n)] ?? '');
     }
     return current;
   }
