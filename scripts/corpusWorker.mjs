@@ -13,7 +13,7 @@ const { createAwsEstateAuthorizer } = await import(join(dist, 'providers/aws/est
 parentPort.on('message', (file) => {
   const started = performance.now();
   const loaded = loadEstates([file], awsImporters, DEFAULT_IMPORT_OPTIONS);
-  const importer = Object.keys(loaded.stats.byImporter)[0];
+  const importer = Object.keys(loaded.stats.byImporter)[0] ?? 'unparsed';
   if (loaded.stats.imported === 0 && loaded.stats.failed === 0) {
     parentPort.postMessage({ file, outcome: 'ignored' });
     return;
