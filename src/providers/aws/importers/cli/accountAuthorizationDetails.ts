@@ -7,9 +7,9 @@ import type { Estate, Principal, PrincipalKind } from '../../../../model/index.j
 import { arnAccount } from '../../authorizer/arn.js';
 import { arnOf, type ArnScope } from '../../estate/index.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
-import { documentDecodes, managedPolicyDocument, policyNameFromArn } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from './json.js';
+import { documentDecodes, managedPolicyDocument, policyNameFromArn } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from '../common/json.js';
 
 type ListName = 'UserDetailList' | 'GroupDetailList' | 'RoleDetailList';
 

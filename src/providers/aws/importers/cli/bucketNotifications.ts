@@ -6,8 +6,8 @@
 import type { Estate } from '../../../../model/index.js';
 import { arnOf, resourceFromArn } from '../../estate/index.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
-import { functionArnParts, s3RuleOf, triggerOf } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
+import { functionArnParts, s3RuleOf, triggerOf } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
 import {
   arrayField,
   isRecord,
@@ -16,7 +16,7 @@ import {
   stringList,
   subjectFromFileName,
   type JsonRecord,
-} from './json.js';
+} from '../common/json.js';
 
 const CONFIGURATION_LISTS = ['LambdaFunctionConfigurations', 'QueueConfigurations', 'TopicConfigurations'];
 

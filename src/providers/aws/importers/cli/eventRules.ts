@@ -8,9 +8,9 @@
 import type { Estate } from '../../../../model/index.js';
 import { arnOf, resourceFromArn } from '../../estate/index.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
-import { functionArnParts, triggerOf } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { arrayField, isRecord, stringField, subjectFromFileName, type JsonRecord } from './json.js';
+import { functionArnParts, triggerOf } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { arrayField, isRecord, stringField, subjectFromFileName, type JsonRecord } from '../common/json.js';
 
 function isRuleList(value: unknown): boolean {
   if (!Array.isArray(value) || !value.every(isRecord)) return false;

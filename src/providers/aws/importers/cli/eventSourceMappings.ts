@@ -7,9 +7,9 @@
 import type { Estate } from '../../../../model/index.js';
 import { resourceFromArn } from '../../estate/index.js';
 import type { Importer, ImportInput } from '../importer.js';
-import { eventSourceOf, functionArnParts, triggerOf } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from './json.js';
+import { eventSourceOf, functionArnParts, triggerOf } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from '../common/json.js';
 
 const INACTIVE_STATES = new Set(['Disabled', 'Disabling']);
 

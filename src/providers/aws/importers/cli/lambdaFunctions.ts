@@ -6,9 +6,9 @@
 import type { Estate, FunctionNode } from '../../../../model/index.js';
 import { arnOf } from '../../estate/index.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
-import { functionArnParts } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from './json.js';
+import { functionArnParts } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from '../common/json.js';
 
 export const listFunctionsImporter: Importer = {
   name: 'aws-cli:list-functions',

@@ -7,9 +7,9 @@ import type { Estate } from '../../../../model/index.js';
 import { arnOf } from '../../estate/index.js';
 import { decodePolicyDocument } from '../../policy/index.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
-import { documentDecodes, functionArnParts } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { isRecord, stringList, subjectFromFileName, type JsonRecord } from './json.js';
+import { documentDecodes, functionArnParts } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { isRecord, stringList, subjectFromFileName, type JsonRecord } from '../common/json.js';
 
 /** The distinct unqualified function ARNs the statements' Resource entries name. */
 function functionsNamed(policy: unknown): string[] {

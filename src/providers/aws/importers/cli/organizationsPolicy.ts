@@ -5,9 +5,9 @@
  */
 import type { Estate } from '../../../../model/index.js';
 import type { Importer, ImportInput } from '../importer.js';
-import { documentDecodes } from './awsLinks.js';
-import { EstateBuilder } from './estateBuilder.js';
-import { isRecord, stringField, type JsonRecord } from './json.js';
+import { documentDecodes } from '../common/awsLinks.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { isRecord, stringField, type JsonRecord } from '../common/json.js';
 
 /** The target organization policies are attached to when the export does not name one. */
 export const ORGANIZATION_ROOT = 'organization-root';

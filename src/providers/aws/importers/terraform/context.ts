@@ -5,9 +5,9 @@
  */
 import type { ArnScope } from '../../estate/index.js';
 import { arnOf } from '../../estate/index.js';
-import { documentDecodes, functionArnParts } from '../cli/awsLinks.js';
-import type { EstateBuilder } from '../cli/estateBuilder.js';
-import { isRecord, type JsonRecord } from '../cli/json.js';
+import { documentDecodes, functionArnParts } from '../common/awsLinks.js';
+import type { EstateBuilder } from '../common/estateBuilder.js';
+import { isRecord, type JsonRecord } from '../common/json.js';
 import type { ImportOptions } from '../importer.js';
 import { ReferenceResolver, type AttrPath } from './references.js';
 import type { TfDocument, TfResource } from './showJson.js';

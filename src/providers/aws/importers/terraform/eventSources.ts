@@ -4,8 +4,8 @@
  * bucket notifications and rule targets become Triggers.
  */
 import { arnOf, resourceFromArn } from '../../estate/index.js';
-import { s3RuleOf, triggerOf } from '../cli/awsLinks.js';
-import { arrayField, isRecord, stringList } from '../cli/json.js';
+import { s3RuleOf, triggerOf } from '../common/awsLinks.js';
+import { arrayField, isRecord, stringList } from '../common/json.js';
 import { busName, stringValue, type LinkSpec, type TfContext } from './context.js';
 import { functionLink } from './lambda.js';
 import type { TfResource } from './showJson.js';

@@ -5,8 +5,8 @@
  * keeps each once.
  */
 import type { Principal, PrincipalKind } from '../../../../model/index.js';
-import { managedPolicyDocument, policyNameFromArn } from '../cli/awsLinks.js';
-import { arrayField, isRecord } from '../cli/json.js';
+import { managedPolicyDocument, policyNameFromArn } from '../common/awsLinks.js';
+import { arrayField, isRecord } from '../common/json.js';
 import { stringValue, type LinkSpec, type TfContext } from './context.js';
 import type { TfResource } from './showJson.js';
 

@@ -5,8 +5,8 @@
  * In a plan, attributes unknown until apply are linked through the configuration's references, or noted.
  */
 import type { Estate } from '../../../../model/index.js';
-import { EstateBuilder } from '../cli/estateBuilder.js';
-import { isRecord, type JsonRecord } from '../cli/json.js';
+import { EstateBuilder } from '../common/estateBuilder.js';
+import { isRecord, type JsonRecord } from '../common/json.js';
 import type { Importer, ImportInput, ImportOptions } from '../importer.js';
 import { hasIdentity, TfContext } from './context.js';
 import { TerraformFormatError } from './errors.js';

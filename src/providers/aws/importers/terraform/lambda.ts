@@ -4,8 +4,8 @@
  */
 import type { FunctionNode } from '../../../../model/index.js';
 import { resourceFromArn } from '../../estate/index.js';
-import { eventSourceOf, triggerOf } from '../cli/awsLinks.js';
-import { isRecord, type JsonRecord } from '../cli/json.js';
+import { eventSourceOf, triggerOf } from '../common/awsLinks.js';
+import { isRecord, type JsonRecord } from '../common/json.js';
 import { stringValue, valueAt, type LinkSpec, type TfContext } from './context.js';
 import type { TfResource } from './showJson.js';
 

@@ -4,7 +4,7 @@
  * the child's output. Locals, data sources and loop variables lead nowhere the JSON shows; they are returned as
  * unresolved so the caller can say so.
  */
-import { isRecord } from '../cli/json.js';
+import { isRecord } from '../common/json.js';
 import type { TfConfigModule, TfConfigResource, TfDocument, TfResource } from './showJson.js';
 
 /** An attribute inside a resource: keys and nested-block indexes, e.g. `['lambda_function', 0, 'lambda_function_arn']`. */

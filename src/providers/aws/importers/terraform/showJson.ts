@@ -3,8 +3,8 @@
  * `child_modules`, and the plan's `configuration`, whose expressions name the resources an attribute refers to when
  * its value is unknown until apply.
  */
-import { arrayField, isRecord, stringField, type JsonRecord } from '../cli/json.js';
-import type { EstateBuilder } from '../cli/estateBuilder.js';
+import { arrayField, isRecord, stringField, type JsonRecord } from '../common/json.js';
+import type { EstateBuilder } from '../common/estateBuilder.js';
 
 export interface TfResource {
   /** The instance address, e.g. `module.app["eu"].aws_iam_role.exec[0]`. */

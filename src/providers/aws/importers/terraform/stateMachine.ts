@@ -4,8 +4,8 @@
  * (`Parameters.FunctionName` / JSONata `Arguments.FunctionName`), inside Parallel branches and Map processors too.
  * A definition unknown until apply falls back to the functions its configuration refers to.
  */
-import { triggerOf } from '../cli/awsLinks.js';
-import { isRecord, type JsonRecord } from '../cli/json.js';
+import { triggerOf } from '../common/awsLinks.js';
+import { isRecord, type JsonRecord } from '../common/json.js';
 import type { TfContext } from './context.js';
 import { importResource } from './eventSources.js';
 import type { TfResource } from './showJson.js';

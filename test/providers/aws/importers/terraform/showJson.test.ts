@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EstateBuilder } from '../../../../../src/providers/aws/importers/cli/estateBuilder.js';
+import { EstateBuilder } from '../../../../../src/providers/aws/importers/common/estateBuilder.js';
 import {
   TerraformFormatError,
   terraformImporter as terraform,
