@@ -141,7 +141,7 @@ export function verifyCallerContext(
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { valid: false, reason: 'malformed' };
   const body = Buffer.from(token.slice(0, dot), 'base64url');
   const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verify(null, body, publicKey, signature);
   } catch {

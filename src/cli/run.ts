@@ -2,10 +2,14 @@
  * The `ares` command dispatcher: thin commands over the modules. Every failure the user can cause ends with exit 2
  * and one line naming the input and the problem; an unexpected failure says so without a stack trace.
  */
+import { instrumentHelp, runInstrument } from './commands/instrument.js';
+import { keysHelp, runKeys } from './commands/keys.js';
 import { runScan, scanHelp } from './commands/scan.js';
+import { runServe, serveHelp } from './commands/serve.js';
 import { runSimulate, simulateHelp } from './commands/simulate.js';
 import { ARES_VERSION } from './version.js';
 import { InputError, UsageError } from './errors.js';
+import { ProfileStoreError } from '../runtime/errors.js';
 
 const HELP = `ares: find and block privilege-bypass paths in serverless applications.
 
@@ -14,14 +18,25 @@ Usage: ares <command> [options]
 Commands:
   scan <paths...>           find every privilege-bypass path in an estate
   simulate <request.json>   decide one AWS request against its policies
+  keys                      generate the key pair that signs caller contexts
+  serve                     run the decision service, block-table API and invocation proxy
+  instrument <dir|template> wrap function handlers with the ares agent
 
 Run 'ares <command> --help' for a command's options.`;
 
-type Command = (args: string[], print: (text: string) => void) => number | Promise<number>;
+/** `print` writes a line to standard output (the command's result), `printErr` a line to standard error (notes). */
+type Command = (
+  args: string[],
+  print: (text: string) => void,
+  printErr: (text: string) => void,
+) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   scan: { run: runScan, help: scanHelp },
   simulate: { run: runSimulate, help: simulateHelp },
+  keys: { run: runKeys, help: keysHelp },
+  serve: { run: runServe, help: serveHelp },
+  instrument: { run: runInstrument, help: instrumentHelp },
 };
 
 /** Where the command line writes; tests pass their own. */
@@ -49,9 +64,9 @@ export async function main(argv: string[], io: ConsoleIO = processIO): Promise<n
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (try 'ares --help')`);
-    return await command.run(rest, print);
+    return await command.run(rest, print, (text) => io.err(`${text}\n`));
   } catch (error) {
-    if (error instanceof UsageError || error instanceof InputError) {
+    if (error instanceof UsageError || error instanceof InputError || error instanceof ProfileStoreError) {
       io.err(`${command ? `ares ${name}` : 'ares'}: ${error.message}\n`);
       return 2;
     }

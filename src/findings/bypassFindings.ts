@@ -13,21 +13,7 @@ import type {
   PathStep,
   Severity,
 } from '../model/index.js';
-import type { BypassPath } from '../profile/index.js';
-
-const GUARDRAILS = new Set(['permissions-boundary', 'session', 'scp', 'rcp']);
-
-/** explicit: a Deny in the requester's or the resource's own policy; guardrail: boundary, session policy, SCP, RCP. */
-export function denialClassOf(decision: Decision): DenialClass {
-  if (decision.decision === 'implicit-deny') {
-    return decision.reasons.some((r) => r.kind === 'no-allow' && GUARDRAILS.has(r.policyType))
-      ? 'guardrail'
-      : 'implicit';
-  }
-  const denies = decision.reasons.filter((r) => r.kind === 'statement' && r.effect === 'Deny');
-  if (denies.length === 0) return 'implicit';
-  return denies.some((r) => !GUARDRAILS.has(r.policyType)) ? 'explicit' : 'guardrail';
-}
+import { bypassGroupKey, denialClassOf, type BypassPath } from '../profile/index.js';
 
 function severityOf(denial: DenialClass, conditional: boolean): Severity {
   if (denial === 'implicit') return 'info';
@@ -74,9 +60,7 @@ export function bypassFindings(
 ): Finding[] {
   const groups = new Map<string, BypassPath[]>();
   for (const path of paths) {
-    const key = [path.principal, path.entry.function, path.access.resource, denialClassOf(path.denial)].join(
-      '\u0000',
-    );
+    const key = bypassGroupKey(path);
     const list = groups.get(key) ?? [];
     list.push(path);
     groups.set(key, list);

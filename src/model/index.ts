@@ -18,7 +18,7 @@ export type {
 } from './decision.js';
 export type { Principal, PrincipalKind } from './principal.js';
 export type { FunctionNode } from './function.js';
-export type { Resource } from './resource.js';
+export type { Resource, EventRule } from './resource.js';
 export type { Trigger, TriggerKind } from './trigger.js';
 export type { PolicyDocumentRef } from './policy.js';
 export type { Estate, PolicyAttachment, GroupMembership, OrganizationPath, EstateError } from './estate.js';

@@ -14,5 +14,19 @@ export interface Resource {
   type: string;
   account?: string;
   region?: string;
+  /** For an event rule (EventBridge rule, ...): the bus it listens on and what it matches or when it runs. */
+  eventRule?: EventRule;
   source?: SourceLocation;
+}
+
+/** An event rule's routing: a rule with a pattern fires on events put on its bus; a schedule fires on its own. */
+export interface EventRule {
+  /** The id of the bus the rule listens on. */
+  bus: string;
+  /** The event pattern, as JSON text. */
+  pattern?: string;
+  /** The schedule expression, for rules that run on a schedule. */
+  schedule?: string;
+  /** False for a disabled rule, which fires on nothing. */
+  enabled: boolean;
 }

@@ -14,3 +14,15 @@ export {
   type FunctionEdge,
   type FunctionGraph,
 } from './functionGraph.js';
+export {
+  compileBlockTable,
+  compileProfileSnapshot,
+  profileVersion,
+  canonicalJson,
+  resolveFunctionId,
+  resolvePrincipalId,
+  assumedRolePrefix,
+  unqualifiedFunctionArn,
+  type CompileOptions,
+} from './compileBlockTable.js';
+export { denialClassOf, bypassGroupKey, findingGroupKey } from './bypassGroups.js';

@@ -1,7 +1,7 @@
 /** `ares scan <paths...>`: profile an estate and report every privilege-bypass path. */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Finding, Severity } from '../../model/index.js';
+import type { Estate, EstateAuthorizer, Finding, ProfileSnapshot, Severity } from '../../model/index.js';
 import {
   bypassFindings,
   markdownReport,
@@ -12,14 +12,20 @@ import {
 } from '../../findings/index.js';
 import {
   buildProfile,
+  compileProfileSnapshot,
   findBypassPaths,
   mergeEstates,
+  type BypassPath,
   type ReachabilityProfile,
 } from '../../profile/index.js';
 import { createAwsEstateAuthorizer } from '../../providers/aws/estateAuthorizer/index.js';
 import { awsImporters, DEFAULT_IMPORT_OPTIONS, loadEstates } from '../../providers/aws/importers/index.js';
+import { openProfileStore } from '../../runtime/profileStore.js';
 import { UsageError } from '../errors.js';
 import { ARES_VERSION } from '../version.js';
+
+/** Where `--save` stores the profile when no file is given. */
+export const DEFAULT_PROFILE_STORE = '.ares/profile.db';
 
 export const scanHelp = `Usage: ares scan <paths...> [options]
 
@@ -35,6 +41,10 @@ Options:
   --param K=V                         template parameter value (repeatable)
   --include-implicit                  also report accesses the requester was never granted (info)
   --fail-on high|medium|low|info      exit 1 when a finding at or above this severity exists
+  --save [FILE]                       also store the profile (block table, findings, stats) in the
+                                      profile store FILE for ares serve (default ${DEFAULT_PROFILE_STORE});
+                                      FILE may be left out when --save is last or followed by another
+                                      option; otherwise the next word is taken as FILE (or write --save=FILE)
   -h, --help                          show this help
 
 Exit codes: 0 done (no finding at or above --fail-on), 1 such a finding exists, 2 usage error.`;
@@ -45,6 +55,10 @@ const SEVERITIES: Severity[] = ['high', 'medium', 'low', 'info'];
 export interface ScanOutcome {
   report: ScanReport;
   profile: ReachabilityProfile;
+  /** What the block table is compiled from. */
+  estate: Estate;
+  authorizer: EstateAuthorizer;
+  paths: BypassPath[];
 }
 
 export interface ScanOptions {
@@ -80,7 +94,42 @@ export function scanPaths(paths: string[], options: ScanOptions): ScanOutcome {
       findings: findings.length,
     },
   };
-  return { report, profile };
+  return { report, profile, estate, authorizer, paths: paths_ };
+}
+
+/** The versioned snapshot of a scan that `--save` stores: its block table, findings and stats. */
+export function scanSnapshot(outcome: ScanOutcome, createdAt = new Date().toISOString()): ProfileSnapshot {
+  const { paths, report, authorizer, estate } = outcome;
+  return compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt);
+}
+
+/**
+ * `parseArgs` cannot make an option's value optional, so `--save` is rewritten first: followed by nothing, by
+ * `--`, or by another option, it becomes `--save=<default>`; otherwise the next word is its value.
+ */
+export function expandSaveOption(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (arg === '--save' && (next === undefined || next.startsWith('-')))
+      out.push(`--save=${DEFAULT_PROFILE_STORE}`);
+    else out.push(arg);
+  }
+  return out;
+}
+
+function saveSnapshot(file: string, snapshot: ProfileSnapshot): { version: string; created: boolean } {
+  const store = openProfileStore(file);
+  try {
+    return store.save(snapshot);
+  } finally {
+    store.close();
+  }
 }
 
 function parseParams(values: string[]): Record<string, string> {
@@ -111,9 +160,13 @@ export function failsAt(findings: Finding[], threshold: Severity | undefined): b
   return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
 }
 
-export function runScan(args: string[], print: (text: string) => void): number {
+export function runScan(
+  args: string[],
+  print: (text: string) => void,
+  printErr: (text: string) => void = () => undefined,
+): number {
   const { values, positionals } = parseArgs({
-    args,
+    args: expandSaveOption(args),
     allowPositionals: true,
     options: {
       format: { type: 'string', default: 'text' },
@@ -123,6 +176,7 @@ export function runScan(args: string[], print: (text: string) => void): number {
       param: { type: 'string', multiple: true, default: [] },
       'include-implicit': { type: 'boolean', default: false },
       'fail-on': { type: 'string' },
+      save: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,12 +194,19 @@ export function runScan(args: string[], print: (text: string) => void): number {
   if (!/^\d{12}$/.test(values.account)) throw new UsageError('--account must be a 12-digit account id');
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region))
     throw new UsageError(`--region "${values.region}" is not a region name`);
-  const { report } = scanPaths(positionals, {
+  if (values.save === '') throw new UsageError('--save needs a file name');
+  const outcome = scanPaths(positionals, {
     account: values.account,
     region: values.region,
     params: parseParams(values.param),
     includeImplicit: values['include-implicit'],
   });
+  const { report } = outcome;
+  if (values.save !== undefined) {
+    const saved = saveSnapshot(values.save, scanSnapshot(outcome));
+    const note = saved.created ? '' : ' (unchanged: this version was already stored)';
+    printErr(`saved profile version ${saved.version} to ${values.save}${note}`);
+  }
   const output = render(report, format);
   if (values.out) writeFileSync(values.out, `${output}\n`);
   else print(output);

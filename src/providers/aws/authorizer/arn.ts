@@ -91,7 +91,12 @@ export class ArnPattern {
   private readonly fixed: ArnMatcher | undefined;
   private readonly cache = new Map<string, ArnMatcher>();
 
-  constructor(pattern: string, allowVariables: boolean) {
+  constructor(
+    /** The pattern as written. */
+    readonly source: string,
+    allowVariables: boolean,
+  ) {
+    const pattern = source;
     this.tokens = tokenizePattern(pattern, allowVariables);
     this.variables = hasVariables(this.tokens);
     this.fixed = this.variables ? undefined : compileArnTokens(this.tokens);

@@ -21,7 +21,9 @@ export const arnOf = {
   bucket: (s: ArnScope, name: string) => `arn:${p(s)}:s3:::${name}`,
   queue: (s: ArnScope, name: string) => `arn:${p(s)}:sqs:${s.region}:${s.account}:${name}`,
   topic: (s: ArnScope, name: string) => `arn:${p(s)}:sns:${s.region}:${s.account}:${name}`,
-  secret: (s: ArnScope, name: string) => `arn:${p(s)}:secretsmanager:${s.region}:${s.account}:secret:${name}`,
+  /** AWS appends six random characters to a secret's name; a name from a template or plan gets `-??????` in their place. */
+  secret: (s: ArnScope, name: string) =>
+    `arn:${p(s)}:secretsmanager:${s.region}:${s.account}:secret:${name}-??????`,
   stateMachine: (s: ArnScope, name: string) =>
     `arn:${p(s)}:states:${s.region}:${s.account}:stateMachine:${name}`,
   eventBus: (s: ArnScope, name = 'default') =>
@@ -56,8 +58,9 @@ export function resourceFromArn(arn: string): Resource {
       name = rest.slice(cut + 1);
     }
   }
-  // Lambda function ARNs may carry a version or alias; secrets carry a random suffix; both are part of the name here.
+  // Lambda function ARNs may carry a version or alias; both are part of the name here.
   if (service === 'iam') name = name.slice(name.lastIndexOf('/') + 1);
+  if (service === 'secretsmanager') name = name.replace(/-\?{6}$/, '');
   return {
     id: arn,
     name,

@@ -1,4 +1,9 @@
 /** Building blocks the AWS importers share: ARN builders and the table of which actions fire which trigger. */
 export { arnOf, resourceFromArn, type ArnScope } from './arns.js';
-export { TRIGGER_RULES, type TriggerRule, type TriggerRuleName } from './triggerActions.js';
+export {
+  TRIGGER_RULES,
+  eventPatternFiredBy,
+  type TriggerRule,
+  type TriggerRuleName,
+} from './triggerActions.js';
 export { RESOURCE_ACTIONS, requestResourceFor, type ResourceActions } from './resourceActions.js';

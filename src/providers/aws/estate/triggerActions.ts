@@ -41,3 +41,34 @@ export const TRIGGER_RULES = {
 } as const satisfies Record<string, TriggerRule>;
 
 export type TriggerRuleName = keyof typeof TRIGGER_RULES;
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The actions that fire an EventBridge rule with this event pattern (an object or its JSON text). PutEvents cannot
+ * send events whose `source` begins with `aws.` (AWS reserves it for its services), so a pattern that only matches
+ * such sources fires on no requester's action.
+ */
+export function eventPatternFiredBy(pattern: unknown): readonly string[] {
+  let parsed = pattern;
+  if (typeof pattern === 'string') {
+    try {
+      parsed = JSON.parse(pattern) as unknown;
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const sources = isObject(parsed) ? asList(parsed.source) : [];
+  // A source value is either a string or a matcher; `{ prefix: 'aws.' }` also matches AWS sources only.
+  const awsOnly = (s: unknown): boolean =>
+    typeof s === 'string'
+      ? s.startsWith('aws.')
+      : isObject(s) && typeof s.prefix === 'string' && s.prefix.startsWith('aws.');
+  return sources.length > 0 && sources.every(awsOnly) ? [] : TRIGGER_RULES.eventbridge.firedBy;
+}

@@ -10,6 +10,8 @@ import type {
   EstateAuthorizer,
   FunctionNode,
   Principal,
+  Resource,
+  Trigger,
 } from '../../../model/index.js';
 import {
   authorize,
@@ -20,9 +22,9 @@ import {
   type CompiledPolicySet,
   type CompiledStatement,
 } from '../authorizer/index.js';
-import { RESOURCE_ACTIONS, requestResourceFor, resourceFromArn } from '../estate/index.js';
+import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
-import { ResourceIndex, type ResourceKey } from './resourceIndex.js';
+import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
 
@@ -59,12 +61,15 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   readonly resources: ResourceIndex;
   private readonly principals = new Map<string, Principal>();
   private readonly functions = new Map<string, FunctionNode>();
+  /** Per bucket ARN, the object-key patterns the estate's policies name. */
+  private readonly objectKeys: Map<string, Set<string>>;
   private requesterList: Principal[] | undefined;
   private requesterIndex: RequesterIndex | undefined;
 
   constructor(private readonly estate: Estate) {
     this.policies = new EstatePolicies(estate);
-    this.resources = new ResourceIndex(estate.resources, estate.functions);
+    this.objectKeys = this.collectObjectKeys();
+    this.resources = new ResourceIndex(estate.resources, estate.functions, this.objectKeys);
     for (const p of estate.principals) this.principals.set(p.id, p);
     for (const f of estate.functions) this.functions.set(f.id, f);
   }
@@ -88,6 +93,52 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     return this.requesterList;
   }
 
+  private rulesByName: Map<string, Resource[]> | undefined;
+
+  /**
+   * A trigger whose source is an event rule (exports name the rule, not its bus) becomes a trigger on the rule's
+   * bus, fired by what the rule's pattern lets PutEvents fire; a disabled or schedule-only rule fires on no request.
+   * Rules are found by ARN, else by name (a targets export assumes the default bus).
+   */
+  private throughEventRule(trigger: Trigger): Trigger | undefined {
+    if (!/^arn:[^:]+:events:[^:]*:[^:]*:rule\//.test(trigger.source)) return trigger;
+    if (!this.rulesByName) {
+      this.rulesByName = new Map();
+      for (const r of this.estate.resources) {
+        if (!r.eventRule) continue;
+        const list = this.rulesByName.get(r.name) ?? [];
+        list.push(r);
+        this.rulesByName.set(r.name, list);
+      }
+    }
+    const byName = this.rulesByName.get(trigger.source.slice(trigger.source.lastIndexOf('/') + 1)) ?? [];
+    const rule =
+      this.resources.byId.get(trigger.source)?.eventRule ??
+      (byName.length === 1 ? byName[0]?.eventRule : undefined);
+    if (!rule) return trigger;
+    if (!rule.enabled || rule.pattern === undefined) return undefined;
+    return { ...trigger, source: rule.bus, firedBy: [...eventPatternFiredBy(rule.pattern)] };
+  }
+
+  /** Object-key patterns (`arn:aws:s3:::bucket/prefix/*`) named by any policy of the estate, by bucket. */
+  private collectObjectKeys(): Map<string, Set<string>> {
+    const keys = new Map<string, Set<string>>();
+    for (const attachment of this.estate.policies) {
+      const policy = this.policies.compile(attachment);
+      for (const statement of policy?.statements ?? []) {
+        for (const pattern of statement.resources ?? []) {
+          const match = /^(arn:[^:]+:s3:::[^/*?]+)\/./.exec(pattern.source);
+          if (!match || pattern.variables) continue;
+          const bucket = match[1] as string;
+          const set = keys.get(bucket) ?? new Set<string>();
+          set.add(pattern.source);
+          keys.set(bucket, set);
+        }
+      }
+    }
+    return keys;
+  }
+
   entryPoints(): EntryPoint[] {
     const entries: EntryPoint[] = this.estate.functions.map((f) => ({
       function: f.id,
@@ -95,13 +146,18 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       action: INVOKE_ACTION,
       via: 'invoke',
     }));
-    for (const trigger of this.estate.triggers) {
+    for (const declared of this.estate.triggers) {
+      const trigger = this.throughEventRule(declared);
+      if (!trigger) continue;
       const source = this.resources.byId.get(trigger.source);
       const rule = source ? RESOURCE_ACTIONS[`${source.service}/${source.type}`] : undefined;
       for (const action of trigger.firedBy) {
-        // Object-level S3 writes act on `bucket/*`, the same key ServiceReach uses, so hops line up.
-        const resource = rule ? requestResourceFor(trigger.source, action, rule) : trigger.source;
-        entries.push({ function: trigger.target, resource, action, via: trigger.kind });
+        // Object-level S3 writes act on object keys: any key fires the notification, so every key pattern the
+        // estate names for the bucket is an entry (the same keys ServiceReach uses, so hops line up).
+        const objectLevel = rule?.objectLevel?.includes(action) ?? false;
+        const resources = objectLevel ? objectKeysOf(trigger.source, this.objectKeys) : [trigger.source];
+        for (const resource of resources)
+          entries.push({ function: trigger.target, resource, action, via: trigger.kind });
       }
     }
     return entries;
@@ -237,11 +293,24 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         action: access.action,
         resource: access.resource,
         ...this.resourceAccountOf(access.resource),
-        // A session's ARN loses its role's path; the estate knows the role, so it says what AWS would.
-        ...(caller !== principal ? { context: { 'aws:PrincipalArn': principal } } : {}),
+        ...this.knownContext(principal, caller, access),
       },
       this.policySetFor(principal, access),
     );
+  }
+
+  /** Context keys the estate settles, which AWS would set on the request. */
+  private knownContext(
+    principal: string,
+    caller: string,
+    access: Access,
+  ): { context?: Record<string, string> } {
+    const context: Record<string, string> = {};
+    // A session's ARN loses its role's path; the estate knows the role.
+    if (caller !== principal) context['aws:PrincipalArn'] = principal;
+    // Entries through a function URL exist only for AWS_IAM URLs (TRIGGER_RULES 'function-url-iam').
+    if (access.action === 'lambda:InvokeFunctionUrl') context['lambda:FunctionUrlAuthType'] = 'AWS_IAM';
+    return Object.keys(context).length > 0 ? { context } : {};
   }
 
   describe(id: string): { name: string; kind: string } {

@@ -23,7 +23,15 @@ export class ResourceIndex {
   private readonly keys: ResourceKey[] = [];
   private readonly byService = new Map<string, ResourceKey[]>();
 
-  constructor(resources: readonly Resource[], functions: readonly FunctionNode[]) {
+  /**
+   * `objectKeys`: per bucket ARN, the object-key patterns policies name (`bucket/2024/*`). Each is a key of its own,
+   * so a grant or a notification on a prefix meets the accesses on that prefix; `bucket/*` is always one.
+   */
+  constructor(
+    resources: readonly Resource[],
+    functions: readonly FunctionNode[],
+    objectKeys: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  ) {
     for (const resource of resources) this.byId.set(resource.id, resource);
     for (const fn of functions) {
       if (!this.byId.has(fn.id)) this.byId.set(fn.id, { ...resourceFromArn(fn.id), name: fn.name });
@@ -32,7 +40,10 @@ export class ResourceIndex {
       const rule = rulesFor(resource);
       if (!rule) continue;
       this.add({ key: resource.id, resource, actions: rule.actions });
-      if (rule.objectLevel) this.add({ key: `${resource.id}/*`, resource, actions: rule.objectLevel });
+      if (rule.objectLevel) {
+        for (const key of objectKeysOf(resource.id, objectKeys))
+          this.add({ key, resource, actions: rule.objectLevel });
+      }
     }
     this.keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -78,4 +89,12 @@ export class ResourceIndex {
       (k) => pattern.matches({ text: k.key, parts: splitArn(k.key) }, () => undefined) === true,
     );
   }
+}
+
+/** The object keys a bucket is requested under: `<bucket>/*` and every prefix pattern policies name. */
+export function objectKeysOf(
+  bucketId: string,
+  objectKeys: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  return [...new Set([`${bucketId}/*`, ...(objectKeys.get(bucketId) ?? [])])].sort();
 }

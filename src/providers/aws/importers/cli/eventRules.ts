@@ -44,15 +44,26 @@ export const listRulesImporter: Importer = {
       const bus = busName.startsWith('arn:') ? busName : arnOf.eventBus(options, busName);
       const arn = stringField(rule, 'Arn') ?? arnOf.rule(options, name, bus.slice(bus.lastIndexOf('/') + 1));
       builder.addResource({ ...resourceFromArn(bus), source: builder.at(path) });
-      builder.addResource({ ...resourceFromArn(arn), name, source: builder.at(path) });
-      const pattern = rule.EventPattern;
-      if (typeof pattern === 'string') {
+      const pattern = stringField(rule, 'EventPattern');
+      if (pattern !== undefined) {
         try {
           JSON.parse(pattern);
         } catch {
           builder.error('EventPattern is not valid JSON', `${path}.EventPattern`);
         }
       }
+      const schedule = stringField(rule, 'ScheduleExpression');
+      builder.addResource({
+        ...resourceFromArn(arn),
+        name,
+        eventRule: {
+          bus,
+          enabled: stringField(rule, 'State') !== 'DISABLED',
+          ...(pattern !== undefined ? { pattern } : {}),
+          ...(schedule !== undefined ? { schedule } : {}),
+        },
+        source: builder.at(path),
+      });
     });
     return builder.estate;
   },

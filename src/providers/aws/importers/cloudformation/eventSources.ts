@@ -3,11 +3,11 @@
  * trigger functions: S3 notifications, SNS subscriptions, EventBridge rules. Hops to another resource
  * (S3 → SQS, rule → SNS) are not triggers of a function and are skipped.
  */
-import { arnOf, resourceFromArn } from '../../estate/index.js';
+import { arnOf, eventPatternFiredBy, resourceFromArn } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import type { Path } from './path.js';
 import { isRecord, type TemplateResource } from './resolver.js';
-import { addS3Trigger, addTrigger, eventPatternFiredBy } from './triggers.js';
+import { addS3Trigger, addTrigger } from './triggers.js';
 import {
   asList,
   eventBusArnOf,

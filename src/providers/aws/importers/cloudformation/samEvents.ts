@@ -2,7 +2,7 @@
  * SAM function `Events`: each event type becomes the trigger SAM wires up, plus the function permission SAM
  * adds for push sources and, on a generated role, the managed policy SAM adds for poll-based sources.
  */
-import { arnOf, resourceFromArn } from '../../estate/index.js';
+import { arnOf, eventPatternFiredBy, resourceFromArn } from '../../estate/index.js';
 import { addApiTrigger, apiIdOf, samApiDefaultIsIam } from './apiGateway.js';
 import type { ImportContext } from './context.js';
 import { UnreadableProperty } from './errors.js';
@@ -10,13 +10,7 @@ import { attachManagedPolicy } from './iam.js';
 import { addPollerTrigger } from './lambda.js';
 import type { Path } from './path.js';
 import { isRecord, type TemplateResource } from './resolver.js';
-import {
-  addInvokePermission,
-  addS3Trigger,
-  addTrigger,
-  eventPatternFiredBy,
-  executeApiSource,
-} from './triggers.js';
+import { addInvokePermission, addS3Trigger, addTrigger, executeApiSource } from './triggers.js';
 import {
   asList,
   bucketArnOf,

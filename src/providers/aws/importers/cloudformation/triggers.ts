@@ -7,8 +7,7 @@ import { TRIGGER_RULES, arnOf, resourceFromArn, type TriggerRuleName } from '../
 import type { ImportContext } from './context.js';
 import { addPolicyAttachment } from './iam.js';
 import type { Path } from './path.js';
-import { isRecord, isSymbolic } from './resolver.js';
-import { asList } from './values.js';
+import { isSymbolic } from './resolver.js';
 
 /** Rules whose source is a resource a requester writes to (so the source becomes a Resource of the estate). */
 const RESOURCE_SOURCES = new Set<TriggerRuleName>([
@@ -75,29 +74,6 @@ export function addS3Trigger(
   if (rule) addTrigger(ctx, rule, bucketArn, target, path);
   if (unmodelled.length)
     ctx.info(path, `S3 event types ${unmodelled.join(', ')} are not modelled as triggers`);
-}
-
-/**
- * The actions that fire an EventBridge rule. PutEvents cannot send events whose `source` begins with `aws.`
- * (AWS reserves it for its services), so a pattern that only matches such sources fires on no requester's action.
- */
-export function eventPatternFiredBy(pattern: unknown): readonly string[] {
-  let parsed = pattern;
-  if (typeof pattern === 'string') {
-    try {
-      parsed = JSON.parse(pattern) as unknown;
-    } catch {
-      parsed = undefined;
-    }
-  }
-  const sources = isRecord(parsed) ? asList(parsed.source) : [];
-  // A source value is either a string or a matcher; `{ prefix: 'aws.' }` also matches AWS sources only.
-  const awsOnly = (s: unknown): boolean =>
-    typeof s === 'string'
-      ? s.startsWith('aws.')
-      : isRecord(s) && typeof s.prefix === 'string' && s.prefix.startsWith('aws.');
-  const onlyAws = sources.length > 0 && sources.every(awsOnly);
-  return onlyAws ? [] : TRIGGER_RULES.eventbridge.firedBy;
 }
 
 /** `arn:...:execute-api:region:account:apiId/*\/METHOD/path`; ANY → `*`, path parameters → `*`. */

@@ -3,7 +3,7 @@
  * s3, stream, eventBridge, schedule, cloudwatchEvent, alb and websocket (reachable without IAM). The Framework
  * creates topics, buckets and buses named in events; those become resources here too.
  */
-import { arnOf, resourceFromArn } from '../../estate/index.js';
+import { arnOf, eventPatternFiredBy, resourceFromArn } from '../../estate/index.js';
 import { UnreadableProperty, isRecord, type ImportContext } from '../cloudformation/index.js';
 import { addApiTrigger } from '../cloudformation/apiGateway.js';
 import { addPollerTrigger, pollerSource } from '../cloudformation/lambda.js';
@@ -12,7 +12,6 @@ import {
   addS3Trigger,
   addTrigger,
   addUnauthenticatedHttpTrigger,
-  eventPatternFiredBy,
   executeApiRouteSource,
 } from '../cloudformation/triggers.js';
 import {

@@ -3,7 +3,7 @@
  * secrets, event buses and rules become Resources; their policies become 'resource' PolicyAttachments; subscriptions,
  * bucket notifications and rule targets become Triggers.
  */
-import { arnOf, resourceFromArn } from '../../estate/index.js';
+import { arnOf, eventPatternFiredBy, resourceFromArn } from '../../estate/index.js';
 import { s3RuleOf, triggerOf } from '../common/awsLinks.js';
 import { arrayField, isRecord, stringList } from '../common/json.js';
 import { busName, stringValue, type LinkSpec, type TfContext } from './context.js';
@@ -189,7 +189,9 @@ export function importRuleTarget(ctx: TfContext, resource: TfResource): void {
   } else if (stringValue(rule.values, 'event_pattern')) {
     const ruleBus = stringValue(rule.values, 'event_bus_name');
     const busId = ruleBus?.startsWith('arn:') ? ruleBus : arnOf.eventBus(ctx.scopeOf(rule), busName(ruleBus));
-    ctx.builder.addTrigger(triggerOf('eventbridge', busId, fn, at));
+    const trigger = triggerOf('eventbridge', busId, fn, at);
+    trigger.firedBy = [...eventPatternFiredBy(stringValue(rule.values, 'event_pattern'))];
+    ctx.builder.addTrigger(trigger);
   } else if (stringValue(rule.values, 'schedule_expression')) {
     ctx.builder.addTrigger(triggerOf('schedule', ruleId, fn, at));
   } else {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  eventPatternFiredBy,
-  s3RuleFor,
-} from '../../../../../src/providers/aws/importers/cloudformation/triggers.js';
+import { eventPatternFiredBy } from '../../../../../src/providers/aws/estate/index.js';
+import { s3RuleFor } from '../../../../../src/providers/aws/importers/cloudformation/triggers.js';
 
 describe('trigger rules from event configuration', () => {
   it('a pattern whose sources all begin with aws. (literally or as a prefix matcher) fires on no PutEvents', () => {

@@ -1,0 +1,64 @@
+/**
+ * The audit log: every decision the server takes, appended to SQLite (better-sqlite3, WAL). One synchronous
+ * insert per decision through a prepared statement; tokens and API secrets are never written.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type AuditRoute = 'decide' | 'invoke';
+
+export interface AuditEntry {
+  /** ISO 8601. */
+  time: string;
+  /** The function as resolved (id), or as asked when the profile does not know it. */
+  function: string;
+  origin: string | null;
+  decision: 'allow' | 'block';
+  reason: string;
+  version: string;
+  route: AuditRoute;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+  /** The latest entries, newest first. */
+  recent(limit: number): AuditEntry[];
+  close(): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time TEXT NOT NULL,
+  function TEXT NOT NULL,
+  origin TEXT,
+  decision TEXT NOT NULL CHECK (decision IN ('allow', 'block')),
+  reason TEXT NOT NULL,
+  version TEXT NOT NULL,
+  route TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time);
+`;
+
+/** Opens (creating when needed) the audit database; `:memory:` for a log that is not kept. */
+export function openAuditLog(file: string): AuditLog {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  const insert = db.prepare(
+    'INSERT INTO decisions (time, function, origin, decision, reason, version, route) VALUES (@time, @function, @origin, @decision, @reason, @version, @route)',
+  );
+  const select = db.prepare(
+    'SELECT time, function, origin, decision, reason, version, route FROM decisions ORDER BY id DESC LIMIT ?',
+  );
+  return {
+    record: (entry) => {
+      insert.run(entry);
+    },
+    recent: (limit) => select.all(limit) as AuditEntry[],
+    close: () => db.close(),
+  };
+}

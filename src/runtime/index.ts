@@ -1,0 +1,12 @@
+/**
+ * The run-time side of ares (`ares serve`): the profile repository that `ares scan --save` writes, the decision
+ * API, block-table distribution to agents, the invocation proxy that mints signed caller contexts, and the audit
+ * log. This file is only the list of what the module exports.
+ */
+export { ProfileStoreError } from './errors.js';
+export {
+  openProfileStore,
+  PROFILE_STORE_SCHEMA_VERSION,
+  type ProfileStore,
+  type ProfileStoreOptions,
+} from './profileStore.js';
