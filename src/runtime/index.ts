@@ -11,6 +11,12 @@ export {
   type ProfileStoreOptions,
 } from './profileStore.js';
 export { createAresServer, type AresServer, type AresServerOptions } from './server.js';
-export { decide, eventIdentity, NO_REQUESTER_AT_CONDUIT, type DecideRequest, type DecideOutcome } from './decide.js';
+export {
+  decide,
+  eventIdentity,
+  NO_REQUESTER_AT_CONDUIT,
+  type DecideRequest,
+  type DecideOutcome,
+} from './decide.js';
 export { openAuditLog, type AuditLog, type AuditEntry } from './auditLog.js';
 export { readConfigFile, type ServeConfig } from './config.js';

@@ -1,0 +1,33 @@
+"""Per-invocation state in a ContextVar, so concurrent invocations (threads, asyncio tasks) never see each other's."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class InvocationState:
+    function: Optional[str]
+    #: resolved principal id of the origin, None when the requester is unknown
+    origin: Optional[str]
+    source: str
+    #: the value outgoing calls carry (`<token>~<hops>,<this function>`), None when there is no token to pass on
+    propagated: Optional[str]
+
+
+_current: "contextvars.ContextVar[Optional[InvocationState]]" = contextvars.ContextVar("ares_invocation", default=None)
+
+
+def current() -> Optional[InvocationState]:
+    """The state of the invocation running in this context, None outside a wrapped handler."""
+    return _current.get()
+
+
+def enter(state: InvocationState) -> "contextvars.Token[Optional[InvocationState]]":
+    return _current.set(state)
+
+
+def leave(token: "contextvars.Token[Optional[InvocationState]]") -> None:
+    _current.reset(token)

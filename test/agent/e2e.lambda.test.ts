@@ -1,0 +1,369 @@
+/**
+ * End to end on one machine, no cloud. `LambdaDouble` is a test double for AWS Lambda: a local HTTP server that
+ * speaks the Lambda Invoke REST API (`POST /2015-03-31/functions/{name}/invocations`, reading `X-Amz-Client-Context`
+ * and `X-Amz-Invocation-Type`), runs the wrapped handler registered under that name with a Lambda-shaped context, and
+ * answers with the result or, like Lambda, 200 with `X-Amz-Function-Error: Unhandled` and `{"errorType", ...}`.
+ * `SqsDouble` is a test double for SQS: it accepts the real client's JSON-protocol `SendMessage`
+ * (`X-Amz-Target: AmazonSQS.SendMessage`), records the message attributes, and delivers an SQS-shaped event to the
+ * consumer's wrapped handler. Both are called by the real AWS SDK v3 clients with fake credentials.
+ *
+ * The block table is compiled from the bundled example (examples/estate): U blocked at X; mallory blocked at
+ * ledger-writer; X and order-consumer conduits.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanPaths } from '../../src/cli/commands/scan.js';
+import { compileBlockTable } from '../../src/profile/index.js';
+import type { BlockTable } from '../../src/model/blockTable.js';
+import { instrument, withAres, type AresOptions } from '../../src/agent/index.js';
+import { ACCOUNT, captureLogger, fnArn, MALLORY, mint, PUBLIC_KEY, REGION, U, V, X } from './support.js';
+
+const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
+
+function exampleBlockTable(): BlockTable {
+  const scan = scanPaths(['examples/estate'], {
+    account: ACCOUNT,
+    region: REGION,
+    params: {},
+    includeImplicit: false,
+  });
+  return compileBlockTable(
+    scan.paths,
+    scan.report.findings,
+    scan.authorizer,
+    scan.estate,
+    'v-example',
+    '2026-01-01T00:00:00Z',
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+/** A test double for AWS Lambda's Invoke API. */
+class LambdaDouble {
+  readonly functions = new Map<string, Handler>();
+  /** Async (`Event`) invocations still running, so a test can wait for them. */
+  readonly background: Promise<unknown>[] = [];
+  readonly server = createServer((req, res) => {
+    void (async () => {
+      const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
+      const name = decodeURIComponent(match?.[1] ?? '')
+        .split(':function:')
+        .pop()!
+        .split(':')[0]!;
+      const handler = this.functions.get(name);
+      if (req.method !== 'POST' || !handler) {
+        res
+          .writeHead(404, { 'x-amzn-errortype': 'ResourceNotFoundException' })
+          .end('{"Type":"User","message":"Function not found"}');
+        return;
+      }
+      const body = await readBody(req);
+      const header = req.headers['x-amz-client-context'];
+      const clientContext =
+        typeof header === 'string' ? JSON.parse(Buffer.from(header, 'base64').toString('utf8')) : undefined;
+      const event = body === '' ? {} : JSON.parse(body);
+      const context = {
+        functionName: name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: fnArn(name),
+        memoryLimitInMB: '128',
+        awsRequestId: randomUUID(),
+        logGroupName: `/aws/lambda/${name}`,
+        logStreamName: 'double',
+        getRemainingTimeInMillis: () => 30_000,
+        ...(clientContext !== undefined ? { clientContext } : {}),
+      };
+      if (req.headers['x-amz-invocation-type'] === 'Event') {
+        // Async invokes: accepted, and ClientContext is not passed (Lambda drops it).
+        this.background.push(
+          handler(event, { ...context, clientContext: undefined }).catch((e: unknown) => e),
+        );
+        res.writeHead(202).end();
+        return;
+      }
+      const outcome = await handler(event, context).then(
+        (result) => ({ ok: true as const, result }),
+        (error: Error) => ({ ok: false as const, error }),
+      );
+      if (outcome.ok) {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(outcome.result ?? null));
+      } else {
+        // As the Node.js runtime reports an uncaught error: its name and message.
+        const { name: errorType, message: errorMessage } = outcome.error;
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' })
+          .end(JSON.stringify({ errorType, errorMessage, trace: [] }));
+      }
+    })();
+  });
+}
+
+/** A test double for SQS (JSON protocol): records SendMessage, delivers SQS events to a consumer. */
+class SqsDouble {
+  readonly messages = new Map<
+    string,
+    { body: string; attributes: Record<string, { DataType: string; StringValue?: string }>; sender: string }[]
+  >();
+  /** Who the double says sent the next messages (`SenderId`). */
+  sender = 'AIDAEXAMPLEUSER';
+  readonly server = createServer((req, res) => {
+    void (async () => {
+      const target = req.headers['x-amz-target'];
+      const input = JSON.parse(await readBody(req)) as {
+        QueueUrl: string;
+        MessageBody: string;
+        MessageAttributes?: Record<string, { DataType: string; StringValue?: string }>;
+      };
+      if (target !== 'AmazonSQS.SendMessage') {
+        res
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+          .end('{"__type":"InvalidAction"}');
+        return;
+      }
+      const queue = input.QueueUrl.split('/').pop()!;
+      const list = this.messages.get(queue) ?? [];
+      list.push({ body: input.MessageBody, attributes: input.MessageAttributes ?? {}, sender: this.sender });
+      this.messages.set(queue, list);
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(
+        JSON.stringify({
+          MessageId: randomUUID(),
+          MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex'),
+        }),
+      );
+    })();
+  });
+
+  /** Takes the queue's messages as one SQS event, as the event source mapping would deliver them. */
+  event(queue: string) {
+    const messages = this.messages.get(queue) ?? [];
+    this.messages.delete(queue);
+    return {
+      Records: messages.map((m) => ({
+        messageId: randomUUID(),
+        receiptHandle: 'r',
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: m.sender,
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: Object.fromEntries(
+          Object.entries(m.attributes).map(([k, v]) => [
+            k,
+            { stringValue: v.StringValue, stringListValues: [], binaryListValues: [], dataType: v.DataType },
+          ]),
+        ),
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queue}`,
+        awsRegion: REGION,
+      })),
+    };
+  }
+}
+
+const lambda = new LambdaDouble();
+const sqs = new SqsDouble();
+let lambdaUrl = '';
+let sqsUrl = '';
+
+beforeAll(async () => {
+  lambdaUrl = await listen(lambda.server);
+  sqsUrl = await listen(sqs.server);
+  const table = exampleBlockTable();
+  const options: AresOptions = {
+    platform: 'aws',
+    blockTable: table,
+    publicKey: PUBLIC_KEY,
+    env: {},
+    logger: captureLogger(),
+  };
+  // Clients the functions use, instrumented: they carry the caller context to the next hop.
+  const lambdaClient = instrument(new LambdaClient({ region: REGION, endpoint: lambdaUrl, credentials }));
+  const sqsClient = instrument(new SQSClient({ region: REGION, endpoint: sqsUrl, credentials }));
+
+  // X: for {next: 'ledger-writer'} it invokes the next function; for {queue} it sends a message.
+  lambda.functions.set(
+    'X',
+    withAres(async (event: unknown) => {
+      const { next, queue, async } = event as { next?: string; queue?: string; async?: boolean };
+      if (queue) {
+        await sqsClient.send(
+          new SendMessageCommand({ QueueUrl: `${sqsUrl}/${ACCOUNT}/${queue}`, MessageBody: '{"order":1}' }),
+        );
+        return { sent: queue };
+      }
+      if (!next) return { x: 'done' };
+      const out = await lambdaClient.send(
+        new InvokeCommand({
+          FunctionName: next,
+          InvocationType: async ? 'Event' : 'RequestResponse',
+          Payload: new TextEncoder().encode('{"amount":5}'),
+        }),
+      );
+      const payload = out.Payload ? JSON.parse(new TextDecoder().decode(out.Payload)) : null;
+      return {
+        x: 'done',
+        next: { status: out.StatusCode, functionError: out.FunctionError ?? null, payload },
+      };
+    }, options),
+  );
+  lambda.functions.set(
+    'ledger-writer',
+    withAres(async (event: unknown) => {
+      return { wrote: event };
+    }, options),
+  );
+  lambda.functions.set(
+    'order-consumer',
+    withAres(async () => {
+      return 'consumed';
+    }, options),
+  );
+});
+
+afterAll(async () => {
+  await Promise.all([lambda.server, sqs.server].map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+/** The caller outside every function (as `ares serve`'s invocation proxy would): a plain, uninstrumented client. */
+function caller() {
+  return new LambdaClient({ region: REGION, endpoint: lambdaUrl, credentials });
+}
+
+async function invoke(fn: string, payload: unknown, origin?: string) {
+  const clientContext =
+    origin === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify({ custom: { ares: mint(origin) } })).toString('base64');
+  const out = await caller().send(
+    new InvokeCommand({
+      FunctionName: fn,
+      Payload: new TextEncoder().encode(JSON.stringify(payload)),
+      ...(clientContext !== undefined ? { ClientContext: clientContext } : {}),
+    }),
+  );
+  return {
+    functionError: out.FunctionError,
+    payload: out.Payload ? JSON.parse(new TextDecoder().decode(out.Payload)) : undefined,
+  };
+}
+
+describe('end to end through a Lambda Invoke API double and the real @aws-sdk/client-lambda', () => {
+  it('compiles the bundled example to the table the scenario expects', () => {
+    const table = exampleBlockTable();
+    expect(Object.keys(table.functions[X]!.blocked)).toEqual([U]);
+    expect(table.functions[X]!.conduit).toBe(true);
+    expect(Object.keys(table.functions[fnArn('ledger-writer')]!.blocked)).toEqual([MALLORY]);
+    expect(table.functions[fnArn('order-consumer')]!.conduit).toBe(true);
+  });
+
+  it('blocks U at X with ARESBlocked (Unhandled), and lets V through', async () => {
+    const blocked = await invoke('X', {}, U);
+    expect(blocked.functionError).toBe('Unhandled');
+    expect(blocked.payload).toEqual({
+      errorType: 'ARESBlocked',
+      errorMessage: `ares blocked ${U} at ${X}: origin-blocked`,
+      trace: [],
+    });
+    const allowed = await invoke('X', {}, V);
+    expect(allowed).toEqual({ functionError: undefined, payload: { x: 'done' } });
+  });
+
+  it('blocks a direct invoke with no requester at a conduit', async () => {
+    const out = await invoke('X', {});
+    expect(out.functionError).toBe('Unhandled');
+    expect(out.payload).toMatchObject({
+      errorType: 'ARESBlocked',
+      errorMessage: `ares blocked an unknown requester at ${X}: unknown-requester-at-conduit`,
+    });
+  });
+
+  it('chain X → ledger-writer: the context travels in ClientContext and the second hop decides', async () => {
+    const permitted = await invoke('X', { next: 'ledger-writer' }, V);
+    expect(permitted.payload).toEqual({
+      x: 'done',
+      next: { status: 200, functionError: null, payload: { wrote: { amount: 5 } } },
+    });
+    // mallory may enter X (not blocked there), but is blocked at the hop that would write the ledger.
+    const multiHop = await invoke('X', { next: 'ledger-writer' }, MALLORY);
+    expect(multiHop.functionError).toBeUndefined();
+    expect(multiHop.payload.next).toMatchObject({
+      functionError: 'Unhandled',
+      payload: {
+        errorType: 'ARESBlocked',
+        errorMessage: `ares blocked ${MALLORY} at ${fnArn('ledger-writer')}: origin-blocked`,
+      },
+    });
+    // U never gets past the first hop.
+    expect((await invoke('X', { next: 'ledger-writer' }, U)).payload).toMatchObject({
+      errorMessage: `ares blocked ${U} at ${X}: origin-blocked`,
+    });
+  });
+
+  it('async invoke (Event): the context rides in the payload envelope, which the next hop strips', async () => {
+    lambda.background.length = 0;
+    await invoke('X', { next: 'ledger-writer', async: true }, V);
+    await invoke('X', { next: 'ledger-writer', async: true }, MALLORY);
+    const [v, mallory] = await Promise.all(lambda.background);
+    expect(v).toEqual({ wrote: { amount: 5 } });
+    expect(mallory).toMatchObject({ name: 'ARESBlocked', origin: MALLORY, reason: 'origin-blocked' });
+  });
+});
+
+describe('end to end through an SQS double and the real @aws-sdk/client-sqs', () => {
+  it('carries the ares message attribute from X to the consumer, which decides on the origin', async () => {
+    sqs.sender = `AROAFUNCTIONXROLE:X`;
+    await invoke('X', { queue: 'ledger-queue' }, V);
+    await invoke('X', { queue: 'ledger-queue' }, MALLORY);
+    const event = sqs.event('ledger-queue');
+    expect(event.Records).toHaveLength(2);
+    for (const r of event.Records)
+      expect(r.messageAttributes.ares?.stringValue).toContain(`~${encodeURIComponent(X)}`);
+
+    const writer = lambda.functions.get('ledger-writer')!;
+    const context = { functionName: 'ledger-writer', invokedFunctionArn: fnArn('ledger-writer') };
+    await expect(writer({ Records: [event.Records[0]] }, context)).resolves.toMatchObject({
+      wrote: { Records: [{ body: '{"order":1}' }] },
+    });
+    await expect(writer({ Records: [event.Records[1]] }, context)).rejects.toMatchObject({
+      name: 'ARESBlocked',
+      origin: MALLORY,
+      reason: 'origin-blocked',
+    });
+  });
+
+  it('blocks a message mallory sends straight to the orders queue at order-consumer (unknown sender, a conduit)', async () => {
+    const client = new SQSClient({ region: REGION, endpoint: sqsUrl, credentials });
+    sqs.sender = 'AIDAMALLORYEXAMPLE';
+    await client.send(
+      new SendMessageCommand({ QueueUrl: `${sqsUrl}/${ACCOUNT}/orders`, MessageBody: '{"order":666}' }),
+    );
+    const consumer = lambda.functions.get('order-consumer')!;
+    const context = { functionName: 'order-consumer', invokedFunctionArn: fnArn('order-consumer') };
+    await expect(consumer(sqs.event('orders'), context)).rejects.toMatchObject({
+      name: 'ARESBlocked',
+      origin: undefined,
+      reason: 'unknown-requester-at-conduit',
+    });
+  });
+});

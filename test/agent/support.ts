@@ -1,0 +1,139 @@
+/** Shared test data for the agent: a test key pair, a block table for the bundled example, token and context helpers. */
+import type { BlockTable } from '../../src/model/blockTable.js';
+import {
+  encodePropagated,
+  generateKeyPair,
+  importPrivateKey,
+  signCallerContext,
+} from '../../src/agent/callerContext.js';
+import type { AgentLogger } from '../../src/agent/index.js';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+export const fnArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+export const userArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
+export const roleArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+export const tableArn = (name: string): string => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`;
+
+export const X = fnArn('X');
+export const LEDGER_WRITER = fnArn('ledger-writer');
+export const ORDER_CONSUMER = fnArn('order-consumer');
+export const U = userArn('U');
+export const V = userArn('V');
+export const MALLORY = userArn('mallory');
+
+const KEYS = generateKeyPair();
+export const PUBLIC_KEY = KEYS.publicKeyPem;
+const PRIVATE_KEY = importPrivateKey(KEYS.privateKeyPem);
+const FOREIGN_KEY = importPrivateKey(generateKeyPair().privateKeyPem);
+
+/** A caller context for `origin`, as `ares serve` would mint it. */
+export function mint(
+  origin: string,
+  options: { now?: number; ttlSeconds?: number; foreign?: boolean; chain?: string[] } = {},
+): string {
+  return signCallerContext(
+    { origin, chain: options.chain ?? [], version: 'v-test' },
+    options.foreign ? FOREIGN_KEY : PRIVATE_KEY,
+    {
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+    },
+  );
+}
+
+export { encodePropagated };
+
+const blocked = (resource: string, actions: string[], findingId: string) =>
+  actions.map((action) => ({ resource, action, denial: 'explicit' as const, findingId }));
+
+/** The example estate's table, by hand: U blocked at X; mallory blocked at ledger-writer; X and order-consumer conduits. */
+export function exampleTable(): BlockTable {
+  return {
+    version: 'v-hand',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    functions: {
+      [X]: {
+        function: X,
+        name: 'X',
+        conduit: true,
+        blocked: { [U]: blocked(tableArn('DB-1'), ['dynamodb:PutItem', 'dynamodb:UpdateItem'], 'ARES-x') },
+      },
+      [ORDER_CONSUMER]: { function: ORDER_CONSUMER, name: 'order-consumer', conduit: true, blocked: {} },
+      [LEDGER_WRITER]: {
+        function: LEDGER_WRITER,
+        name: 'ledger-writer',
+        conduit: false,
+        blocked: {
+          [MALLORY]: blocked(tableArn('ledger'), ['dynamodb:PutItem', 'dynamodb:UpdateItem'], 'ARES-l'),
+        },
+      },
+    },
+    functionIds: {
+      X,
+      [X]: X,
+      'order-consumer': ORDER_CONSUMER,
+      [ORDER_CONSUMER]: ORDER_CONSUMER,
+      'ledger-writer': LEDGER_WRITER,
+      [LEDGER_WRITER]: LEDGER_WRITER,
+    },
+    principalIds: {
+      U,
+      V,
+      mallory: MALLORY,
+      [U]: U,
+      [V]: V,
+      [MALLORY]: MALLORY,
+      AIDAMALLORY0000000000: MALLORY,
+      AROAPRODUCER000000000: roleArn('ProducerRole'),
+      [roleArn('ProducerRole')]: roleArn('ProducerRole'),
+      [`arn:aws:sts::${ACCOUNT}:assumed-role/ProducerRole`]: roleArn('ProducerRole'),
+      'alice@example.com': 'user:alice@example.com',
+      '00000000-0000-0000-0000-00000000a11c': 'entra:alice',
+    },
+  };
+}
+
+/** A Lambda-shaped context for a function of the example account. */
+export function lambdaContext(name: string, clientContext?: unknown): Record<string, unknown> {
+  return {
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `${fnArn(name)}:live`,
+    memoryLimitInMB: '128',
+    awsRequestId: `req-${Math.random().toString(36).slice(2)}`,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'stream',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 30_000,
+    ...(clientContext !== undefined ? { clientContext } : {}),
+  };
+}
+
+export interface LogLine {
+  level: 'warn' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** A logger that keeps what it is told. */
+export function captureLogger(): AgentLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    warn: (message, fields = {}) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields = {}) => lines.push({ level: 'error', message, fields }),
+  };
+}
+
+/** Base options for AWS tests: the example table, the test key, a quiet logger. */
+export function awsOptions(extra: Record<string, unknown> = {}) {
+  return {
+    platform: 'aws' as const,
+    blockTable: exampleTable(),
+    publicKey: PUBLIC_KEY,
+    logger: captureLogger(),
+    env: {},
+    ...extra,
+  };
+}
