@@ -6,7 +6,13 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import type { BlockTable, FunctionBlocks } from '../model/blockTable.js';
-import { decodePropagated, importPublicKey, verifyCallerContext } from './callerContext.js';
+import {
+  decodePropagated,
+  importPublicKey,
+  verifyCallerContext,
+  type CallerContext,
+  type VerifyResult,
+} from './callerContext.js';
 import { decide, UNKNOWN_REQUESTER_POLICIES, type UnknownRequesterPolicy } from './decide.js';
 import { AgentConfigError, ARESBlocked } from './errors.js';
 import { BlockTableSource, type RefreshOutcome } from './blockTableSource.js';
@@ -73,6 +79,9 @@ export interface AgentControl {
 export type Admission =
   { blocked: ARESBlocked } | { blocked: undefined; state: InvocationState; event: unknown };
 
+/** How many verified tokens an agent remembers (oldest dropped first). */
+const VERIFIED_CACHE_SIZE = 1024;
+
 /** Tolerated clock skew of `verifyCallerContext`: a nonce must be remembered this long past its expiry. */
 const SKEW_SECONDS = 30;
 const ARN = /^arn:([^:]+):[^:]+:([^:]*):(\d{12}):/;
@@ -87,6 +96,7 @@ export class Agent implements AgentControl {
   private readonly env: Record<string, string | undefined>;
   private readonly source: BlockTableSource;
   private readonly replay: ReplayCache;
+  private readonly verifiedTokens: Map<string, CallerContext>;
   private readonly key: KeyObject | undefined;
   private invocation = 0;
   /** Resolved per table: this function's entry and id. */
@@ -113,6 +123,7 @@ export class Agent implements AgentControl {
     this.logger = options.logger ?? consoleLogger;
     this.now = options.now ?? Date.now;
     this.replay = new ReplayCache(options.nonceCacheSize ?? 10_000);
+    this.verifiedTokens = new Map();
     this.key = this.loadKey();
     const blockTableFile = options.blockTableFile ?? this.env.ARES_BLOCK_TABLE_FILE;
     const blockTableUrl = options.blockTableUrl ?? this.env.ARES_BLOCK_TABLE_URL;
@@ -281,7 +292,7 @@ export class Agent implements AgentControl {
     if (this.key === undefined) return this.rejected('no-public-key', source);
     const { token, hops } = decodePropagated(value);
     const nowSeconds = Math.floor(this.now() / 1000);
-    const result = verifyCallerContext(token, this.key, nowSeconds);
+    const result = this.verify(token, nowSeconds);
     if (!result.valid) return this.rejected(result.reason, source);
     const { origin, nonce, exp, chain } = result.context;
     // A token is minted for one invocation of the function its signed chain starts with, so only there is a
@@ -294,6 +305,22 @@ export class Agent implements AgentControl {
       return this.rejected('replayed', source);
     }
     return { origin: this.table?.principal(origin) ?? origin, source, token, hops };
+  }
+
+  /**
+   * Verifies a token, remembering good ones: the same token comes back on fan-out, batches and retries, and an
+   * Ed25519 check is the costliest step of an invocation. A remembered token is still checked for expiry.
+   */
+  private verify(token: string, nowSeconds: number): VerifyResult {
+    const known = this.verifiedTokens.get(token);
+    if (known !== undefined && known.exp + SKEW_SECONDS >= nowSeconds) return { valid: true, context: known };
+    const result = verifyCallerContext(token, this.key as KeyObject, nowSeconds);
+    if (result.valid) {
+      if (this.verifiedTokens.size >= VERIFIED_CACHE_SIZE)
+        this.verifiedTokens.delete(this.verifiedTokens.keys().next().value as string);
+      this.verifiedTokens.set(token, result.context);
+    }
+    return result;
   }
 
   /** Whether a function id from a signed chain names this function (as configured, or as the table knows it). */

@@ -17,6 +17,7 @@ import {
   U,
   V,
   X,
+  fnArn,
 } from './support.js';
 
 const viaClientContext = (value: string) => lambdaContext('X', { custom: { ares: value } });
@@ -115,6 +116,17 @@ describe('withAres on AWS Lambda', () => {
     const token = mint(V, { chain: ['arn:aws:lambda:us-east-1:123456789012:function:upstream'] });
     await expect(handler({}, viaClientContext(encodePropagated(token, ['upstream'])))).resolves.toBe('ran');
     await expect(handler({}, viaClientContext(encodePropagated(token, ['upstream'])))).resolves.toBe('ran');
+  });
+
+  it('still expires a token it has verified before (the verified-token cache checks expiry on every use)', async () => {
+    let nowMs = Date.UTC(2026, 0, 1);
+    const { handler } = counting({ now: () => nowMs });
+    const token = mint(V, { now: Math.floor(nowMs / 1000), ttlSeconds: 60, chain: [fnArn('upstream')] });
+    await expect(handler({}, viaClientContext(token))).resolves.toBe('ran');
+    nowMs += 10 * 60 * 1000; // ten minutes later: past expiry and the 30 s skew
+    await expect(handler({}, viaClientContext(token))).rejects.toMatchObject({
+      reason: 'unknown-requester-at-conduit',
+    });
   });
 
   it('accepts one token on several records of the same batch', async () => {
