@@ -1,6 +1,7 @@
 /**
- * The audit log: every decision the server takes, appended to SQLite (better-sqlite3, WAL). One synchronous
- * insert per decision through a prepared statement; tokens and API secrets are never written.
+ * The audit log: every decision the server takes, appended to SQLite (better-sqlite3, WAL); tokens and API secrets
+ * are never written. Group commit: the decisions of one event-loop turn are written in one transaction right after
+ * it (setImmediate), so a busy server pays one commit per turn, not per decision; reads and close flush first.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -54,11 +55,31 @@ export function openAuditLog(file: string): AuditLog {
   const select = db.prepare(
     'SELECT time, function, origin, decision, reason, version, route FROM decisions ORDER BY id DESC LIMIT ?',
   );
+  let pending: AuditEntry[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const writeAll = db.transaction((entries: AuditEntry[]) => {
+    for (const entry of entries) insert.run(entry);
+  });
+  const flush = (): void => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const entries = pending;
+    pending = [];
+    writeAll(entries);
+  };
   return {
     record: (entry) => {
-      insert.run(entry);
+      pending.push(entry);
+      scheduled ??= setImmediate(flush);
     },
-    recent: (limit) => select.all(limit) as AuditEntry[],
-    close: () => db.close(),
+    recent: (limit) => {
+      flush();
+      return select.all(limit) as AuditEntry[];
+    },
+    close: () => {
+      flush();
+      db.close();
+    },
   };
 }
