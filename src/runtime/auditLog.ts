@@ -42,8 +42,17 @@ CREATE TABLE IF NOT EXISTS decisions (
 CREATE INDEX IF NOT EXISTS decisions_time ON decisions (time);
 `;
 
-/** Opens (creating when needed) the audit database; `:memory:` for a log that is not kept. */
-export function openAuditLog(file: string): AuditLog {
+/**
+ * Opens (creating when needed) the audit database; `:memory:` for a log that is not kept. A write that fails after
+ * the turn (the group commit) goes to `onError`, never to an uncaught exception.
+ */
+export function openAuditLog(
+  file: string,
+  onError: (error: unknown) => void = (error) =>
+    process.stderr.write(
+      `ares audit log: write failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    ),
+): AuditLog {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -66,7 +75,11 @@ export function openAuditLog(file: string): AuditLog {
     if (pending.length === 0) return;
     const entries = pending;
     pending = [];
-    writeAll(entries);
+    try {
+      writeAll(entries);
+    } catch (error) {
+      onError(error);
+    }
   };
   return {
     record: (entry) => {
