@@ -3,8 +3,11 @@
  * the original requester (a platform-verified identity, or the signed caller context from the previous hop) is
  * checked against the compiled block table before the handler runs, with no network call on the hot path; a
  * blocked invocation throws `ARESBlocked`. `instrument(client)` carries the caller context on through AWS SDK v3
- * calls (and, in call mode, checks each call). Importing this module patches nothing.
+ * calls (and, in call mode, checks each call). Importing this module installs that middleware on the AWS SDK the
+ * function loads (`installSdkPropagation`; `ARES_AUTO_INSTRUMENT=0` turns it off).
  */
+import { installSdkPropagation } from './autoInstall.js';
+
 export { withAres, type AresHandler } from './withAres.js';
 export type { AresOptions, AgentControl } from './agent.js';
 export {
@@ -36,3 +39,7 @@ export {
   type CallerContext,
   type VerifyResult,
 } from './callerContext.js';
+export { installSdkPropagation };
+
+// Importing the agent installs the propagation middleware on the AWS SDK the function uses (see autoInstall.ts).
+if (process.env.ARES_AUTO_INSTRUMENT !== '0') installSdkPropagation();

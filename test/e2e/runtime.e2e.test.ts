@@ -123,6 +123,53 @@ describe('run-time blocking, end to end through ares serve', () => {
     expect(JSON.parse(permitted.body)).toEqual({ consumer: 'ran', ledger: 'wrote' });
   });
 
+  it('propagates through an SDK client the handler never instrumented (importing the agent patched the SDK)', async () => {
+    // A plain client, as user code creates it: no instrument() call.
+    const plain = new LambdaClient({ endpoint: lambdaUrl, region: REGION, credentials });
+    lambda.functions.set(
+      'plain-consumer',
+      withAres(
+        async (event: unknown) => {
+          const out = await plain.send(
+            new InvokeCommand({ FunctionName: 'ledger-writer', Payload: Buffer.from(JSON.stringify(event)) }),
+          );
+          return out.FunctionError ? 'refused downstream' : 'wrote downstream';
+        },
+        {
+          platform: 'aws',
+          functionId: ids.orderConsumer,
+          blockTable: serve.profiles.current().snapshot.blockTable,
+          publicKey: serve.keys.publicKey,
+          logger: quiet,
+          env: {},
+        },
+      ) as (event: unknown, context: unknown) => Promise<unknown>,
+    );
+    const ctx = (origin: string) =>
+      Buffer.from(
+        JSON.stringify({
+          custom: {
+            ares: signCallerContext(
+              { origin, chain: [ids.orderConsumer], version: 'v' },
+              serve.keys.privateKey,
+            ),
+          },
+        }),
+      ).toString('base64');
+    const call = async (origin: string) => {
+      const out = await lambdaClient().send(
+        new InvokeCommand({
+          FunctionName: 'plain-consumer',
+          Payload: Buffer.from('{}'),
+          ClientContext: ctx(origin),
+        }),
+      );
+      return JSON.parse(Buffer.from(out.Payload ?? []).toString());
+    };
+    expect(await call(ids.mallory)).toBe('refused downstream');
+    expect(await call(ids.V)).toBe('wrote downstream');
+  });
+
   it('blocks a direct invoke with no requester at a conduit, and allows it elsewhere', async () => {
     const direct = await lambdaClient().send(
       new InvokeCommand({ FunctionName: 'X', Payload: Buffer.from('{}') }),
