@@ -16,6 +16,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { cpus } from 'node:os';
+import { formatTable } from './formatTable.js';
 
 const INVOCATIONS = Number(process.env.BENCH_AGENT_INVOCATIONS ?? 100_000);
 const BLOCKS = 10;
@@ -167,15 +168,6 @@ async function compare(
 }
 
 const ms = (x: number): string => x.toFixed(4);
-
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    )
-    .join('\n');
-}
 
 function resultRow(name: string, r: { bare: Percentiles; wrapped: Percentiles }): string[] {
   const addedP50 = r.wrapped.p50 - r.bare.p50;

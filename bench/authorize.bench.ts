@@ -15,6 +15,7 @@ import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { authorize, compilePolicySet, type CompiledPolicySet } from '../dist/providers/aws/index.js';
 import { generateCases, type DiffCase } from '../test/differential/generate.js';
 import { toSimulation } from '../test/differential/oracle.js';
+import { formatTable } from './formatTable.js';
 
 const WORKLOAD_SIZE = Number(process.env.BENCH_CASES ?? 2000);
 const BENCH_SEED = Number(process.env.BENCH_SEED ?? 20240601);
@@ -66,15 +67,6 @@ async function measureAsync(
     i = (i + 1) % size;
   }
   return { name, evaluations, seconds: (performance.now() - start) / 1000 };
-}
-
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    )
-    .join('\n');
 }
 
 export async function run(): Promise<void> {

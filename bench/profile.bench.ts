@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatTable } from './formatTable.js';
 
 interface SizeResult {
   functions: number;
@@ -72,9 +73,6 @@ export async function run(): Promise<void> {
       `${Math.round(blind / r.evaluations)}x`,
     ]);
   }
-  const widths = (rows[0] as string[]).map((_, i) =>
-    Math.max(...rows.map((row) => (row[i] as string).length)),
-  );
-  for (const row of rows) console.log(row.map((cell, i) => cell.padStart(widths[i] as number)).join('  '));
+  console.log(formatTable(rows));
   console.log('target: 10k functions in under 10 s and under 2 GB, growing about linearly');
 }

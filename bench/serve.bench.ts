@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatTable } from './formatTable.js';
 
 const RATE = Number(process.env.BENCH_SERVE_RATE ?? 5000);
 const SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 10);
@@ -135,15 +136,6 @@ function row(name: string, r: AutocannonResult, base?: AutocannonResult): string
     String(r.errors + r.timeouts + r.non2xx),
     base ? `${(r.latency.p99 / Math.max(base.latency.p99, 0.001)).toFixed(1)}x` : '',
   ];
-}
-
-function formatTable(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
-    )
-    .join('\n');
 }
 
 export async function run(): Promise<void> {
