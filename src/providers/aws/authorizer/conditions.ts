@@ -181,9 +181,9 @@ export function compileCondition(clause: ConditionClause, variablesAllowed: bool
   const one: ValueMatcher = spec.negated ? (v, s) => not3(positive(v, s)) : positive;
   const { setOperator, ifExists } = clause;
 
-  // When the key is present, a negated operator whose value has a variable with no value does not apply: "If AWS cannot resolve a variable,
-  // this might cause the entire statement to be invalid" (IAM User Guide, policy variables). For positive operators
-  // such a value simply matches nothing.
+  // When the key is present, a negated operator whose value has a variable with no value does not apply: "If AWS
+  // cannot resolve a variable, this might cause the entire statement to be invalid" (IAM User Guide, policy
+  // variables). For positive operators such a value simply matches nothing.
   const unresolvedGuard =
     spec.negated && substitutes
       ? clause.values.map((v) => tokenizePattern(v, true)).filter((tokens) => hasVariables(tokens))
