@@ -4,6 +4,7 @@
  */
 import { instrumentHelp, runInstrument } from './commands/instrument.js';
 import { keysHelp, runKeys } from './commands/keys.js';
+import { mcpHelp, runMcp } from './commands/mcp.js';
 import { runScan, scanHelp } from './commands/scan.js';
 import { runServe, serveHelp } from './commands/serve.js';
 import { runSimulate, simulateHelp } from './commands/simulate.js';
@@ -20,6 +21,7 @@ Commands:
   simulate <request.json>   decide one AWS request against its policies
   keys                      generate the key pair that signs caller contexts
   serve                     run the decision service, block-table API and invocation proxy
+  mcp                       serve the profile as MCP tools over stdio (for LLM agents)
   instrument <dir|template> wrap function handlers with the ares agent
 
 Run 'ares <command> --help' for a command's options.`;
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   simulate: { run: runSimulate, help: simulateHelp },
   keys: { run: runKeys, help: keysHelp },
   serve: { run: runServe, help: serveHelp },
+  mcp: { run: runMcp, help: mcpHelp },
   instrument: { run: runInstrument, help: instrumentHelp },
 };
 

@@ -11,13 +11,16 @@ import { openProfileSource, type ProfileSource } from '../../runtime/profileSour
 import { createProfileHolder, type ProfileHolder } from '../../runtime/reload.js';
 import { createAresServer, type AresServer } from '../../runtime/server.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
+import { mcpRoutes } from '../../reasoning/mcp/http.js';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from './keys.js';
+import { ARES_VERSION } from '../version.js';
 
 export const serveHelp = `Usage: ares serve [options]
 
 Runs the decision service: POST /v1/decide, GET /v1/block-table/{function}, POST /v1/invoke/{function},
-GET /metrics, GET /healthz (see docs/api.md). Every /v1 route needs Authorization: Bearer <token>, with
+GET /metrics, GET /healthz (see docs/api.md), and the MCP tools at POST /mcp (Streamable HTTP, see
+docs/mcp.md). Every /v1 route and /mcp needs Authorization: Bearer <token>, with
 tokens from ARES_API_TOKEN (comma-separated) or apiTokens in the config file.
 
 Options:
@@ -121,6 +124,8 @@ export async function startServe(
     ...(signingKey ? { signingKey } : {}),
     verifyKeys,
     log,
+    // The MCP tools over the profile the server holds (rebuilt when its version changes).
+    extraRoutes: mcpRoutes({ version: ARES_VERSION }),
   });
   const openSource = source;
   const address = await server.listen(options.port, options.host).catch((error: unknown) => {

@@ -22,6 +22,7 @@ import {
   type CompiledPolicySet,
   type CompiledStatement,
 } from '../authorizer/index.js';
+import type { ContextValue } from '../types.js';
 import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
@@ -294,6 +295,25 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         resource: access.resource,
         ...this.resourceAccountOf(access.resource),
         ...this.knownContext(principal, caller, access),
+      },
+      this.policySetFor(principal, access),
+    );
+  }
+
+  /**
+   * `decide` with request context keys the caller supplies (what-if questions); the caller's keys win over the
+   * ones the estate settles. A key left out stays unknown, so the answer may be `conditional`.
+   */
+  decideWithContext(principal: string, access: Access, context: Record<string, ContextValue>): Decision {
+    const caller = this.requestPrincipal(principal);
+    const known = this.knownContext(principal, caller, access).context ?? {};
+    return authorize(
+      {
+        principal: caller,
+        action: access.action,
+        resource: access.resource,
+        ...this.resourceAccountOf(access.resource),
+        context: { ...known, ...context },
       },
       this.policySetFor(principal, access),
     );
