@@ -2,6 +2,7 @@
  * The `ares` command dispatcher: thin commands over the modules. Every failure the user can cause ends with exit 2
  * and one line naming the input and the problem; an unexpected failure says so without a stack trace.
  */
+import { explainHelp, runExplain } from './commands/explain.js';
 import { instrumentHelp, runInstrument } from './commands/instrument.js';
 import { keysHelp, runKeys } from './commands/keys.js';
 import { mcpHelp, runMcp } from './commands/mcp.js';
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   serve: { run: runServe, help: serveHelp },
   mcp: { run: runMcp, help: mcpHelp },
   instrument: { run: runInstrument, help: instrumentHelp },
+  explain: { run: runExplain, help: explainHelp },
 };
 
 /** Where the command line writes; tests pass their own. */

@@ -20,3 +20,6 @@ export {
 } from './profileView.js';
 export { createAresMcpServer, ARES_MCP_TOOLS, SUMMARY_URI, type AresMcpServerOptions } from './mcp/server.js';
 export { mcpRoutes, createViewCache } from './mcp/http.js';
+export * from './engine/index.js';
+export * from './planners/index.js';
+export * from './a2a/index.js';

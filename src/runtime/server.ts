@@ -15,7 +15,7 @@ import { createInvokeForwarder, type InvokeForwarder } from './invokeProxy.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { LoadedProfile } from './loadedProfile.js';
 import type { ProfileHolder } from './reload.js';
-import { blockTableRoute } from './routes/blockTable.js';
+import { blockTableRoute, type BlockOverlay } from './routes/blockTable.js';
 import { decideRoute } from './routes/decide.js';
 import { healthRoute } from './routes/health.js';
 import { invokeRoute } from './routes/invoke.js';
@@ -37,8 +37,10 @@ export interface AresServerOptions {
   /** Where operational lines go; never given a secret. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
-  /** More routes (e.g. `/mcp` from the reasoning module); those under `/v1/` and `/mcp` need a bearer token. */
+  /** More routes (e.g. `/mcp` from the reasoning module); those under `/v1/`, `/mcp` and `/a2a/` need a bearer token. */
   extraRoutes?: Route[];
+  /** Blocks merged into the served block-table slices (the reasoning engine's decisions). */
+  blockOverlay?: BlockOverlay;
 }
 
 export interface AresServer {
@@ -52,7 +54,13 @@ export interface AresServer {
 
 /** Paths that need a bearer token, whether or not a route serves them (so 401 comes before 404). */
 function needsAuth(path: string): boolean {
-  return path.startsWith('/v1/') || path === '/mcp' || path.startsWith('/mcp/') || path === '/metrics';
+  return (
+    path.startsWith('/v1/') ||
+    path === '/mcp' ||
+    path.startsWith('/mcp/') ||
+    path.startsWith('/a2a/') ||
+    path === '/metrics'
+  );
 }
 
 export function createAresServer(options: AresServerOptions): AresServer {
@@ -74,7 +82,7 @@ export function createAresServer(options: AresServerOptions): AresServer {
     route('GET', '/healthz', healthRoute()),
     route('GET', '/metrics', metricsRoute(metrics, options.profiles)),
     route('POST', '/v1/decide', decideRoute(decision)),
-    route('GET', '/v1/block-table/{function}', blockTableRoute()),
+    route('GET', '/v1/block-table/{function}', blockTableRoute(options.blockOverlay)),
     route(
       'POST',
       '/v1/invoke/{function}',

@@ -100,7 +100,10 @@ export function scanPaths(paths: string[], options: ScanOptions): ScanOutcome {
 /** The versioned snapshot of a scan that `--save` stores: its block table, findings and stats. */
 export function scanSnapshot(outcome: ScanOutcome, createdAt = new Date().toISOString()): ProfileSnapshot {
   const { paths, report, authorizer, estate } = outcome;
-  return { ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt), estate };
+  return {
+    ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt),
+    estate,
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ import { createProfileHolder, type ProfileHolder } from '../../runtime/reload.js
 import { createAresServer, type AresServer } from '../../runtime/server.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
 import { mcpRoutes } from '../../reasoning/mcp/http.js';
+import { a2aRoutes } from '../../reasoning/a2a/index.js';
+import { createReasoningOrchestrator, type ReasoningOrchestrator } from '../../reasoning/engine/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_KEY_DIR, PRIVATE_KEY_FILE } from './keys.js';
 import { ARES_VERSION } from '../version.js';
@@ -20,7 +22,8 @@ export const serveHelp = `Usage: ares serve [options]
 
 Runs the decision service: POST /v1/decide, GET /v1/block-table/{function}, POST /v1/invoke/{function},
 GET /metrics, GET /healthz (see docs/api.md), and the MCP tools at POST /mcp (Streamable HTTP, see
-docs/mcp.md). Every /v1 route and /mcp needs Authorization: Bearer <token>, with
+docs/mcp.md), and the A2A agent (card at /.well-known/agent-card.json, JSON-RPC at POST /a2a/jsonrpc; see
+docs/reasoning.md). Every /v1 route, /mcp and /a2a/ needs Authorization: Bearer <token>, with
 tokens from ARES_API_TOKEN (comma-separated) or apiTokens in the config file.
 
 Options:
@@ -52,6 +55,8 @@ export interface ServeOptions {
 export interface RunningServe {
   server: AresServer;
   profiles: ProfileHolder;
+  /** The reasoning engine behind /a2a/jsonrpc; its blocks are merged into the served block table. */
+  reasoning: ReasoningOrchestrator;
   url: string;
   /** Graceful stop: the listener, then the poller, the audit log and the profile source. */
   stop(): Promise<void>;
@@ -117,6 +122,7 @@ export async function startServe(
       `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
     );
   }
+  const reasoning = createReasoningOrchestrator({ current: () => profiles.current().snapshot, log });
   const server = createAresServer({
     config,
     profiles,
@@ -125,7 +131,12 @@ export async function startServe(
     verifyKeys,
     log,
     // The MCP tools over the profile the server holds (rebuilt when its version changes).
-    extraRoutes: mcpRoutes({ version: ARES_VERSION }),
+    extraRoutes: [
+      ...mcpRoutes({ version: ARES_VERSION }),
+      // A2A: the agent card and SendMessage, answered by the reasoning engine.
+      ...a2aRoutes({ orchestrator: reasoning, version: ARES_VERSION }),
+    ],
+    blockOverlay: reasoning.blockOverlay,
   });
   const openSource = source;
   const address = await server.listen(options.port, options.host).catch((error: unknown) => {
@@ -139,10 +150,12 @@ export async function startServe(
   return {
     server,
     profiles,
+    reasoning,
     url: `http://${host}:${address.port}`,
     stop: async () => {
       profiles.stop();
       await server.close();
+      await reasoning.close();
       audit.close();
       openSource.close();
     },

@@ -2,7 +2,8 @@
  * `GET /v1/block-table/{function}`: one function's slice of the block table for its agent, with the principal
  * aliases that lead to the origins it blocks. `ETag` is the profile version; `If-None-Match` gives 304.
  */
-import type { FunctionBlocks } from '../../model/index.js';
+import { createHash } from 'node:crypto';
+import type { BlockedAccess, FunctionBlocks } from '../../model/index.js';
 import { errorResponse, json, type Handler } from '../http.js';
 import { resolveFunction, type LoadedProfile } from '../loadedProfile.js';
 
@@ -30,17 +31,48 @@ export function ifNoneMatch(header: string | null, etag: string): boolean {
   });
 }
 
-export function blockTableRoute(): Handler {
+/**
+ * More blocks for a function beyond the compiled table (origin → accesses), e.g. those the reasoning engine
+ * decided; only entries for `profileVersion` are returned.
+ */
+export type BlockOverlay = (functionId: string, profileVersion: string) => Record<string, BlockedAccess[]>;
+
+/**
+ * The function's blocks with the overlay's merged in (an access already blocked for an origin is not repeated);
+ * the compiled object itself when the overlay adds nothing.
+ */
+function withOverlay(fn: FunctionBlocks, extra: Record<string, BlockedAccess[]>): FunctionBlocks {
+  const blocked: Record<string, BlockedAccess[]> = { ...fn.blocked };
+  let changed = false;
+  for (const [origin, accesses] of Object.entries(extra)) {
+    const have = Object.hasOwn(blocked, origin) ? (blocked[origin] ?? []) : [];
+    const seen = new Set(have.map((a) => `${a.action}\u0000${a.resource}`));
+    const added = accesses.filter((a) => !seen.has(`${a.action}\u0000${a.resource}`));
+    if (added.length > 0 || !Object.hasOwn(blocked, origin)) {
+      blocked[origin] = [...have, ...added];
+      changed = true;
+    }
+  }
+  return changed ? { ...fn, blocked } : fn;
+}
+
+export function blockTableRoute(overlay?: BlockOverlay): Handler {
   return (request, scope) => {
     const ref = scope.params.function ?? '';
-    const fn = resolveFunction(scope.profile, ref);
-    if (!fn)
+    const compiled = resolveFunction(scope.profile, ref);
+    if (!compiled)
       return errorResponse(
         404,
         'UnknownFunction',
         `no function "${ref}" in profile ${scope.profile.version}`,
       );
-    const etag = `"${scope.profile.version}"`;
+    const extra = overlay?.(compiled.function, scope.profile.version) ?? {};
+    const fn = withOverlay(compiled, extra);
+    // The entity tag changes when the overlay does, so an agent holding the compiled slice refetches.
+    const etag =
+      fn === compiled
+        ? `"${scope.profile.version}"`
+        : `"${scope.profile.version}+${createHash('sha256').update(JSON.stringify(fn.blocked)).digest('hex').slice(0, 12)}"`;
     const headers = { etag, 'cache-control': 'no-cache' };
     if (ifNoneMatch(request.headers.get('if-none-match'), etag))
       return new Response(null, { status: 304, headers });
