@@ -127,7 +127,11 @@ class SqliteProfileStore implements ProfileStore {
         `INSERT INTO profiles (version, created_at, saved_seq, snapshot) VALUES (?, ?, ?, ?)
          ON CONFLICT (version) DO NOTHING`,
       ),
-      touch: db.prepare<[number, string]>(`UPDATE profiles SET saved_seq = ? WHERE version = ?`),
+      // The same version may come back with more in it (the estate, which the version hash leaves out): keep the
+      // fuller snapshot.
+      touch: db.prepare<[number, string, string]>(
+        `UPDATE profiles SET saved_seq = ?, snapshot = ? WHERE version = ?`,
+      ),
       latest: db.prepare<[], ProfileRow>(
         `SELECT version, snapshot FROM profiles ORDER BY saved_seq DESC LIMIT 1`,
       ),
@@ -155,7 +159,12 @@ class SqliteProfileStore implements ProfileStore {
             seq,
             JSON.stringify(snapshot),
           );
-          if (inserted.changes === 0) this.statements.touch.run(seq, version);
+          if (inserted.changes === 0) {
+            // Saved before: it becomes the latest again, keeping the date it was first saved.
+            const first = this.statements.versions.all().find((v) => v.version === version)?.createdAt;
+            const kept = first === undefined ? snapshot : { ...snapshot, createdAt: first };
+            this.statements.touch.run(seq, JSON.stringify(kept), version);
+          }
           return { version, created: inserted.changes === 1 };
         })
         .immediate(),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProfileSnapshot } from '../../src/model/index.js';
+import { emptyEstate, type ProfileSnapshot } from '../../src/model/index.js';
 import { openProfileStore, ProfileStoreError, type ProfileStore } from '../../src/runtime/index.js';
 
 const open: ProfileStore[] = [];
@@ -167,5 +167,25 @@ describe('profile store', () => {
     const file = tempFile();
     const store = openStore(file);
     expectStoreError(() => store.save(snapshot('')), file, /without a version/);
+  });
+});
+
+describe('saving a version again', () => {
+  it('keeps the fuller snapshot: a rescan that adds the estate to a stored version replaces it', () => {
+    const store = openProfileStore(':memory:');
+    const bare = {
+      version: 'v1',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      blockTable: {} as never,
+      findings: [],
+      stats: {},
+    };
+    expect(store.save(bare).created).toBe(true);
+    expect(store.latest()?.estate).toBeUndefined();
+    const withEstate = { ...bare, estate: emptyEstate() };
+    expect(store.save(withEstate)).toEqual({ version: 'v1', created: false });
+    expect(store.latest()?.estate).toEqual(emptyEstate());
+    expect(store.versions()).toHaveLength(1);
+    store.close();
   });
 });
