@@ -23,6 +23,7 @@ Commands:
   keys                      generate the key pair that signs caller contexts
   serve                     run the decision service, block-table API and invocation proxy
   mcp                       serve the profile as MCP tools over stdio (for LLM agents)
+  explain <principal> <fn>  show how the reasoning engine decides an invocation
   instrument <dir|template> wrap function handlers with the ares agent
 
 Run 'ares <command> --help' for a command's options.`;
