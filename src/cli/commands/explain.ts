@@ -1,14 +1,12 @@
 /** `ares explain <principal> <function>`: the reasoning engine's trace for one invocation, for a person to read. */
 import { parseArgs } from 'node:util';
-import type { ProfileSnapshot } from '../../model/index.js';
 import { connectEngine } from '../../reasoning/engine/connect.js';
 import type { EngineResult, TraceStep, Verdict } from '../../reasoning/engine/types.js';
 import { deterministicPlanner } from '../../reasoning/planners/deterministic.js';
 import { llmPlanner } from '../../reasoning/planners/llm.js';
 import type { Planner } from '../../reasoning/planners/planner.js';
 import { NoEstateError } from '../../reasoning/profileView.js';
-import { openProfileSource } from '../../runtime/profileSource.js';
-import { ProfileLoadError } from '../../runtime/serverErrors.js';
+import { readProfileSnapshot } from '../readProfileSnapshot.js';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_PROFILE_STORE } from './scan.js';
 
@@ -31,26 +29,6 @@ Options:
   -h, --help            show this help
 
 Exit codes: 0 explained (whatever the verdict), 2 usage error or unreadable profile.`;
-
-function loadSnapshot(file: string): ProfileSnapshot {
-  let source;
-  try {
-    source = openProfileSource(file);
-  } catch (error) {
-    if (error instanceof ProfileLoadError) throw new InputError(error.file, error.problem);
-    throw error;
-  }
-  try {
-    const snapshot = source.poll();
-    if (snapshot === undefined) throw new InputError(file, 'holds no profile');
-    return snapshot;
-  } catch (error) {
-    if (error instanceof ProfileLoadError) throw new InputError(error.file, error.problem);
-    throw error;
-  } finally {
-    source.close();
-  }
-}
 
 function compactArgs(args: unknown): string {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return JSON.stringify(args);
@@ -161,7 +139,7 @@ export async function runExplain(
     planner = llmPlanner({ baseURL, model });
   } else throw new UsageError('--planner must be deterministic or llm');
 
-  const snapshot = loadSnapshot(values.profile);
+  const snapshot = readProfileSnapshot(values.profile);
   let connected;
   try {
     connected = await connectEngine(snapshot, {

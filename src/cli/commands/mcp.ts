@@ -2,8 +2,7 @@
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createAresMcpServer, NoEstateError, ProfileView } from '../../reasoning/index.js';
-import { openProfileSource } from '../../runtime/profileSource.js';
-import { ProfileLoadError } from '../../runtime/serverErrors.js';
+import { readProfileSnapshot } from '../readProfileSnapshot.js';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_PROFILE_STORE } from './scan.js';
 import { ARES_VERSION } from '../version.js';
@@ -24,24 +23,12 @@ Exit codes: 0 the client closed the connection, 2 the profile cannot be read.`;
 
 /** Reads the latest snapshot of FILE and builds its view; problems as InputError (exit 2). */
 export function loadProfileView(file: string): ProfileView {
-  const source = (() => {
-    try {
-      return openProfileSource(file);
-    } catch (error) {
-      if (error instanceof ProfileLoadError) throw new InputError(error.file, error.problem);
-      throw error;
-    }
-  })();
+  const snapshot = readProfileSnapshot(file);
   try {
-    const snapshot = source.poll();
-    if (snapshot === undefined) throw new InputError(file, 'holds no profile');
     return new ProfileView(snapshot);
   } catch (error) {
-    if (error instanceof ProfileLoadError) throw new InputError(error.file, error.problem);
     if (error instanceof NoEstateError) throw new InputError(file, error.message);
     throw error;
-  } finally {
-    source.close();
   }
 }
 
