@@ -6,4 +6,4 @@ export {
   type TriggerRule,
   type TriggerRuleName,
 } from './triggerActions.js';
-export { RESOURCE_ACTIONS, requestResourceFor, type ResourceActions } from './resourceActions.js';
+export { RESOURCE_ACTIONS, type ResourceActions } from './resourceActions.js';

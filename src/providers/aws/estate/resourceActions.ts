@@ -1,7 +1,8 @@
 /**
  * The actions ares follows on each resource type: data reads and writes, messaging, invocation and secrets,
  * the accesses a bypass is made of. A table keyed by `service/type` (as `resourceFromArn` names them).
- * `objectLevel` actions act on the objects inside a bucket, so they are evaluated on `<bucket ARN>/*`.
+ * `objectLevel` actions act on the objects inside a bucket: they are evaluated on object keys (`<bucket ARN>/*`, and
+ * the key patterns policies name), see `objectKeysOf` in the estate authorizer's resource index.
  */
 
 export interface ResourceActions {
@@ -36,8 +37,3 @@ export const RESOURCE_ACTIONS: Record<string, ResourceActions> = {
   'ssm/parameter': { actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter'] },
   'kms/key': { actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] },
 };
-
-/** The request resource for an action on a resource: object-level S3 actions act on `bucket/*`. */
-export function requestResourceFor(resourceId: string, action: string, rule: ResourceActions): string {
-  return rule.objectLevel?.includes(action) ? `${resourceId}/*` : resourceId;
-}
