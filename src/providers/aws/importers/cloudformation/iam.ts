@@ -207,19 +207,31 @@ function attachedPrincipals(ctx: ImportContext, resource: TemplateResource): { i
 }
 
 /** `AWS::IAM::Policy`: an inline policy on each principal it names. */
-export function importInlinePolicyResource(
+/** PolicyName (the logical id when absent) and PolicyDocument of an inline-policy resource; an error when no document. */
+function readInlinePolicy(
   ctx: ImportContext,
   logicalId: string,
   resource: TemplateResource,
-): void {
+): { name: string; document: unknown } | undefined {
   const base = [...resource.path, 'Properties'];
   const name =
     optionalString(ctx.resolve(resource.properties.PolicyName, [...base, 'PolicyName'])) ?? logicalId;
   const document = ctx.resolve(resource.properties.PolicyDocument, [...base, 'PolicyDocument']);
   if (document === undefined) {
     ctx.error([...base, 'PolicyDocument'], 'policy has no PolicyDocument');
-    return;
+    return undefined;
   }
+  return { name, document };
+}
+
+export function importInlinePolicyResource(
+  ctx: ImportContext,
+  logicalId: string,
+  resource: TemplateResource,
+): void {
+  const policy = readInlinePolicy(ctx, logicalId, resource);
+  if (!policy) return;
+  const { name, document } = policy;
   for (const principal of attachedPrincipals(ctx, resource)) {
     attachInlinePolicy(ctx, principal.id, name, document, resource.path);
   }
@@ -266,13 +278,9 @@ export function importPrincipalPolicyResource(
         ? (['UserName', userArnOf] as const)
         : (['GroupName', groupArnOf] as const);
   const owner = requireString(ctx.resolve(resource.properties[key], [...base, key]), [...base, key], key);
-  const name =
-    optionalString(ctx.resolve(resource.properties.PolicyName, [...base, 'PolicyName'])) ?? logicalId;
-  const document = ctx.resolve(resource.properties.PolicyDocument, [...base, 'PolicyDocument']);
-  if (document === undefined) {
-    ctx.error([...base, 'PolicyDocument'], 'policy has no PolicyDocument');
-    return;
-  }
+  const policy = readInlinePolicy(ctx, logicalId, resource);
+  if (!policy) return;
+  const { name, document } = policy;
   attachInlinePolicy(ctx, toId(ctx, owner), name, document, resource.path);
 }
 
