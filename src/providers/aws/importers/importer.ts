@@ -24,6 +24,8 @@ export interface ImportInput {
   file: string;
   text: string;
   parsed: unknown;
+  /** The line of every key and list item of `parsed` (by path key), when the loader parsed the text. */
+  lines?: Map<string, number>;
 }
 
 export interface Importer {

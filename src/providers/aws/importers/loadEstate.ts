@@ -93,7 +93,8 @@ function readInput(file: string): ImportInput | EstateError {
     return { file, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    return { file, text, parsed: parseTemplateText(file, text).value };
+    const { value, lines } = parseTemplateText(file, text);
+    return { file, text, parsed: value, lines };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     return { file, message: `does not parse: ${message}` };

@@ -5,7 +5,7 @@
  */
 import type { Importer } from '../importer.js';
 import { isCloudFormationTemplate } from './detect.js';
-import { importTemplateText } from './importTemplate.js';
+import { importTemplateText, importTemplateValue } from './importTemplate.js';
 import { parseTemplateText } from './parseTemplateText.js';
 
 export const cloudFormationImporter: Importer = {
@@ -19,7 +19,10 @@ export const cloudFormationImporter: Importer = {
     }
   },
   import(input, options) {
-    return importTemplateText(input.file, input.text, options);
+    // The loader has parsed the text already (with line numbers): do not parse it again.
+    return input.lines
+      ? importTemplateValue(input.file, input.parsed, input.lines, options)
+      : importTemplateText(input.file, input.text, options);
   },
 };
 

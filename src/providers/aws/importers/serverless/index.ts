@@ -6,7 +6,7 @@
 import { parseTemplateText } from '../cloudformation/index.js';
 import type { Importer } from '../importer.js';
 import { isServerlessAwsConfig } from './detect.js';
-import { importServerlessText } from './importConfig.js';
+import { importServerlessText, importServerlessValue } from './importConfig.js';
 
 export const serverlessImporter: Importer = {
   name: 'serverless',
@@ -19,7 +19,10 @@ export const serverlessImporter: Importer = {
     }
   },
   import(input, options) {
-    return importServerlessText(input.file, input.text, options);
+    // The loader has parsed the text already (with line numbers): do not parse it again.
+    return input.lines
+      ? importServerlessValue(input.file, input.parsed, input.lines, options)
+      : importServerlessText(input.file, input.text, options);
   },
 };
 
