@@ -69,8 +69,8 @@ export interface ScanOptions {
 }
 
 /** Loads, profiles and searches; the whole scan without output, for the CLI and for tests. */
-export function scanPaths(paths: string[], options: ScanOptions): ScanOutcome {
-  const loaded = loadEstates(paths, awsImporters, {
+export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
+  const loaded = loadEstates(inputs, awsImporters, {
     ...DEFAULT_IMPORT_OPTIONS,
     account: options.account,
     region: options.region,
@@ -79,8 +79,8 @@ export function scanPaths(paths: string[], options: ScanOptions): ScanOutcome {
   const estate = mergeEstates(loaded.estates);
   const authorizer = createAwsEstateAuthorizer(estate);
   const profile = buildProfile(estate, authorizer);
-  const paths_ = findBypassPaths(profile, authorizer, { includeImplicit: options.includeImplicit });
-  const findings = bypassFindings(paths_, authorizer, new Map(estate.functions.map((f) => [f.id, f])));
+  const paths = findBypassPaths(profile, authorizer, { includeImplicit: options.includeImplicit });
+  const findings = bypassFindings(paths, authorizer, new Map(estate.functions.map((f) => [f.id, f])));
   const report: ScanReport = {
     version: 1,
     findings,
@@ -94,7 +94,7 @@ export function scanPaths(paths: string[], options: ScanOptions): ScanOutcome {
       findings: findings.length,
     },
   };
-  return { report, profile, estate, authorizer, paths: paths_ };
+  return { report, profile, estate, authorizer, paths };
 }
 
 /** The versioned snapshot of a scan that `--save` stores: its block table, findings and stats. */
