@@ -1,5 +1,6 @@
 import type { PolicyType } from './decision.js';
 import type { FunctionNode } from './function.js';
+import type { Notice } from './notice.js';
 import type { SourceLocation } from './location.js';
 import type { Principal } from './principal.js';
 import type { Resource } from './resource.js';
@@ -53,6 +54,8 @@ export interface Estate {
   memberships: GroupMembership[];
   organization: OrganizationPath[];
   errors: EstateError[];
+  /** What the user should know about the inputs: unsupported formats, unresolved references, ... */
+  notices: Notice[];
 }
 
 export function emptyEstate(): Estate {
@@ -65,5 +68,6 @@ export function emptyEstate(): Estate {
     memberships: [],
     organization: [],
     errors: [],
+    notices: [],
   };
 }

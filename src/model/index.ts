@@ -23,6 +23,7 @@ export type { Trigger, TriggerKind } from './trigger.js';
 export type { PolicyDocumentRef } from './policy.js';
 export type { Estate, PolicyAttachment, GroupMembership, OrganizationPath, EstateError } from './estate.js';
 export { emptyEstate } from './estate.js';
+export type { Notice, NoticeCode } from './notice.js';
 export type { Finding, Severity, DenialClass, PathStep, NamedRef } from './finding.js';
 export type { Access, EntryPoint, UserInvoke, ReachEdge } from './reachability.js';
 export type { EstateAuthorizer } from './estateAuthorizer.js';

@@ -50,5 +50,9 @@ export function mergeEstates(estates: Estate[]): Estate {
     (o) => o.account,
   );
   merged.errors = estates.flatMap((e) => e.errors);
+  merged.notices = unique(
+    estates.flatMap((e) => e.notices ?? []),
+    (n) => `${n.code}\u0000${n.file ?? ''}\u0000${n.message}`,
+  );
   return merged;
 }

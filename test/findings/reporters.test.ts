@@ -30,6 +30,7 @@ function report(): ScanReport {
     version: 1,
     findings,
     errors: [{ file: 'broken.yaml', message: 'does not parse: bad indentation', location: 'line 3' }],
+    notices: [],
     stats: { ...profile.stats },
   };
 }

@@ -85,6 +85,7 @@ export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
     version: 1,
     findings,
     errors: [...loaded.errors, ...estate.errors, ...authorizer.errors],
+    notices: [...estate.notices],
     stats: {
       files: loaded.stats.files,
       imported: loaded.stats.imported,

@@ -7,6 +7,7 @@ import type {
   EstateError,
   FunctionNode,
   GroupMembership,
+  Notice,
   PolicyAttachment,
   Principal,
   Resource,
@@ -67,6 +68,14 @@ export class EstateBuilder {
     entry.ids.add(destinationId);
   }
 
+  /** What the user should know about this input (see `Notice`), in the order found. */
+  readonly notices: Notice[] = [];
+
+  addNotice(notice: Notice): void {
+    if (this.notices.some((n) => n.code === notice.code && n.message === notice.message)) return;
+    this.notices.push(notice);
+  }
+
   addError(error: EstateError): void {
     const key = `${error.location ?? ''}|${error.message}`;
     if (this.errorKeys.has(key)) return;
@@ -92,6 +101,7 @@ export class EstateBuilder {
       memberships: [...this.memberships.values()],
       organization: [],
       errors: this.errors,
+      notices: this.notices,
     };
   }
 }
