@@ -25,6 +25,7 @@ import {
 import type { ContextValue } from '../types.js';
 import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
+import { resourcesFromPolicies } from './policyResources.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
@@ -70,7 +71,9 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   constructor(private readonly estate: Estate) {
     this.policies = new EstatePolicies(estate);
     this.objectKeys = this.collectObjectKeys();
-    this.resources = new ResourceIndex(estate.resources, estate.functions, this.objectKeys);
+    // Exports without an inventory name their tables and buckets only in policies: those are resources too.
+    const named = resourcesFromPolicies(estate, this.policies);
+    this.resources = new ResourceIndex([...estate.resources, ...named], estate.functions, this.objectKeys);
     for (const p of estate.principals) this.principals.set(p.id, p);
     for (const f of estate.functions) this.functions.set(f.id, f);
   }
@@ -293,7 +296,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource),
+        ...this.resourceAccountOf(access.resource, caller),
         ...this.knownContext(principal, caller, access),
       },
       this.policySetFor(principal, access),
@@ -312,7 +315,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource),
+        ...this.resourceAccountOf(access.resource, caller),
         context: { ...known, ...context },
       },
       this.policySetFor(principal, access),
@@ -376,9 +379,16 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     return resource;
   }
 
-  private resourceAccountOf(resource: string): { resourceAccount?: string } {
+  private resourceAccountOf(resource: string, caller: string): { resourceAccount?: string } {
     const account = this.resources.byId.get(this.baseResource(resource))?.account;
-    return account ? { resourceAccount: account } : {};
+    if (account) return { resourceAccount: account };
+    // A pattern resource from a policy (`arn:aws:dynamodb:*:*:table/orders-*`) stands for tables of every account,
+    // the caller's own among them: deciding it as same-account keeps the reach such a table gives.
+    if (/[*?]/.test(splitArn(resource)?.[4] ?? '')) {
+      const own = parseRequestPrincipal(caller).account;
+      return own ? { resourceAccount: own } : {};
+    }
+    return {};
   }
 
   /** Errors met while compiling the estate's policies. */
