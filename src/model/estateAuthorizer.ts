@@ -19,6 +19,11 @@ export interface EstateAuthorizer {
   candidateRequesters(access: Access): string[];
   /** Accesses to the estate's resources a function's identity could be allowed (a superset). */
   candidateReach(fn: FunctionNode): Access[];
+  /**
+   * Whether `access` is the platform consuming one of `fn`'s own event sources with `fn`'s identity (a queue's
+   * messages, a stream's records): how the trigger works, so not reach. Optional: a cloud without pollers omits it.
+   */
+  isTriggerPoll?(fn: string, access: Access): boolean;
   /** Whether `principal` could be denied `access` other than implicitly (has a Deny or a guardrail that touches it). */
   mayBeDenied(principal: string, access: Access): boolean;
   /** The exact decision for a principal (requester id, or a function's identity id) on an access. */

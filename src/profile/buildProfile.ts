@@ -3,6 +3,7 @@
  *   1. entry points      every way a request starts a function (direct invoke, event sources)
  *   2. user invoke       which requesters may start which function: candidates from indexes, then exact decisions
  *   3. service reach     what each function's identity may do: candidates from indexes, then exact decisions
+ *                        (less the reads of its own trigger's poller)
  *   4. function graph    hops of service reach that start another function (invoke, trigger writes)
  * The closure and the bypass search over it are in `findBypassPaths`.
  */
@@ -54,6 +55,8 @@ function computeServiceReach(
     const edges: ReachEdge[] = [];
     if (fn.identity) {
       for (const access of authorizer.candidateReach(fn)) {
+        // A poller reading the function's own queue or stream delivers those records to it anyway: no reach.
+        if (authorizer.isTriggerPoll?.(fn.id, access) === true) continue;
         count();
         const { granted, conditions } = grants(authorizer.decide(fn.identity, access));
         if (granted) edges.push({ from: fn.id, access, ...(conditions ? { conditions } : {}) });

@@ -23,7 +23,13 @@ import {
   type CompiledStatement,
 } from '../authorizer/index.js';
 import type { ContextValue } from '../types.js';
-import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
+import {
+  eventPatternFiredBy,
+  isPolledResource,
+  POLL_ACTIONS,
+  RESOURCE_ACTIONS,
+  resourceFromArn,
+} from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
 import { resourcesFromPolicies } from './policyResources.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
@@ -267,6 +273,29 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     const keys = new Set<ResourceKey>();
     for (const pattern of patterns) for (const key of this.resources.candidates(pattern)) keys.add(key);
     return [...keys];
+  }
+
+  private polledSources: Map<string, string[]> | undefined;
+
+  /** Queue and stream triggers are event source mappings: Lambda polls them with the function's role. */
+  isTriggerPoll(fn: string, access: Access): boolean {
+    if (!this.polledSources) {
+      this.polledSources = new Map();
+      for (const trigger of this.estate.triggers) {
+        if (trigger.kind !== 'queue' && trigger.kind !== 'stream') continue;
+        const list = this.polledSources.get(trigger.target) ?? [];
+        list.push(trigger.source);
+        this.polledSources.set(trigger.target, list);
+      }
+    }
+    const sources = this.polledSources.get(fn);
+    if (!sources) return false;
+    return sources.some(
+      (source) =>
+        POLL_ACTIONS[serviceOf(access.action)]?.includes(access.action) === true &&
+        splitArn(source)?.[2] === serviceOf(access.action) &&
+        isPolledResource(source, access.resource),
+    );
   }
 
   mayBeDenied(principal: string, access: Access): boolean {
