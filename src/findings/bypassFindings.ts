@@ -1,5 +1,6 @@
 /**
- * Bypass paths as findings: one per (requester, entry function, resource, denial class), with the actions, the
+ * Bypass paths as findings: one per (requester, entry function, resource, denial class, conditional or not; see
+ * `bypassGroupKey`), with the actions that reach that resource, the
  * shortest witness path from the requester to the resource, severity, and a stable id.
  */
 import { createHash } from 'node:crypto';
@@ -48,8 +49,20 @@ function witnessPath(path: BypassPath, authorizer: EstateAuthorizer): PathStep[]
   return steps;
 }
 
-function denialReasons(decision: Decision): DecisionReason[] {
-  return decision.reasons.filter((r) => r.kind === 'no-allow' || r.effect === 'Deny');
+/** The statements and layers that deny the requester, across every action of the finding, each once. */
+function denialReasons(decisions: Decision[]): DecisionReason[] {
+  const out = new Map<string, DecisionReason>();
+  for (const decision of decisions) {
+    for (const r of decision.reasons) {
+      if (r.kind === 'statement' && r.effect !== 'Deny') continue;
+      const key =
+        r.kind === 'statement'
+          ? `${r.policyType}\u0000${r.policy}\u0000${r.statement}`
+          : `${r.policyType}\u0000${r.policy ?? ''}\u0000${r.message}`;
+      if (!out.has(key)) out.set(key, r);
+    }
+  }
+  return [...out.values()];
 }
 
 /** Groups bypass paths into findings, high severity first, then by requester, entry and resource name. */
@@ -91,7 +104,8 @@ export function bypassFindings(
       actions,
       path: witnessPath(witness, authorizer),
       ...(conditions.length > 0 ? { conditions } : {}),
-      denialReasons: denialReasons(witness.denial),
+      // The witness's denial first, then what denies the finding's other actions.
+      denialReasons: denialReasons([witness.denial, ...group.map((p) => p.denial)]),
       ...(entryFn?.source ? { location: entryFn.source } : {}),
     });
   }
