@@ -93,6 +93,8 @@ export function bypassFindings(
         witness.entry.function,
         witness.access.resource,
         ...actions,
+        // A conditional finding may share its actions with a definite one on the same resource: keep ids apart.
+        ...(conditions.length > 0 ? ['conditional'] : []),
       ]),
       kind: 'privilege-bypass',
       severity: severityOf(denial, conditions.length > 0),
