@@ -28,6 +28,8 @@ export interface EstateAuthorizer {
   mayBeDenied(principal: string, access: Access): boolean;
   /** The exact decision for a principal (requester id, or a function's identity id) on an access. */
   decide(principal: string, access: Access): Decision;
+  /** `decide` with request context values given (an entry point's `context`); keys not given stay unknown. */
+  decideWithContext?(principal: string, access: Access, context: Record<string, string>): Decision;
   /** The short name a person uses for an id (user, function, table, queue...), and its kind. */
   describe(id: string): { name: string; kind: string };
 }

@@ -23,5 +23,9 @@ export interface Trigger {
   target: string;
   /** The actions on the source that fire the trigger, e.g. `sqs:SendMessage`. */
   firedBy: string[];
+  /** An event rule's pattern (JSON text) that an event put on the source must match to reach the function. */
+  eventPattern?: string;
+  /** An event source mapping's filter criteria: JSON patterns, a record reaches the function if one matches. */
+  filters?: string[];
   location?: SourceLocation;
 }

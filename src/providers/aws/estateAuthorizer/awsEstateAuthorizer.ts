@@ -24,7 +24,9 @@ import {
 } from '../authorizer/index.js';
 import type { ContextValue } from '../types.js';
 import {
+  eventPatternContext,
   eventPatternFiredBy,
+  filterCriteriaConditions,
   isPolledResource,
   POLL_ACTIONS,
   RESOURCE_ACTIONS,
@@ -127,7 +129,12 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       (byName.length === 1 ? byName[0]?.eventRule : undefined);
     if (!rule) return trigger;
     if (!rule.enabled || rule.pattern === undefined) return undefined;
-    return { ...trigger, source: rule.bus, firedBy: [...eventPatternFiredBy(rule.pattern)] };
+    return {
+      ...trigger,
+      source: rule.bus,
+      firedBy: [...eventPatternFiredBy(rule.pattern)],
+      eventPattern: rule.pattern,
+    };
   }
 
   /** Object-key patterns (`arn:aws:s3:::bucket/prefix/*`) named by any policy of the estate, by bucket. */
@@ -159,6 +166,8 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     for (const declared of this.estate.triggers) {
       const trigger = this.throughEventRule(declared);
       if (!trigger) continue;
+      const filter = this.triggerFilter(trigger);
+      if (filter === 'impossible') continue;
       const source = this.resources.byId.get(trigger.source);
       const rule = source ? RESOURCE_ACTIONS[`${source.service}/${source.type}`] : undefined;
       for (const action of trigger.firedBy) {
@@ -167,10 +176,30 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         const objectLevel = rule?.objectLevel?.includes(action) ?? false;
         const resources = objectLevel ? objectKeysOf(trigger.source, this.objectKeys) : [trigger.source];
         for (const resource of resources)
-          entries.push({ function: trigger.target, resource, action, via: trigger.kind });
+          entries.push({ function: trigger.target, resource, action, via: trigger.kind, ...filter });
       }
     }
     return entries;
+  }
+
+  /**
+   * What a trigger's filter asks of the write or the event: an event rule's pattern pins PutEvents' `events:source`
+   * and `events:detailType` (a request context the write must carry); a mapping's filter criteria make the entry
+   * hold only for some records (listed as conditions), or never, when no filter can match the source's records.
+   */
+  private triggerFilter(trigger: Trigger): Pick<EntryPoint, 'context' | 'conditions'> | 'impossible' {
+    const out: Pick<EntryPoint, 'context' | 'conditions'> = {};
+    if (trigger.kind === 'event-bus') {
+      const context = eventPatternContext(trigger.eventPattern);
+      if (context) out.context = context;
+    }
+    if (trigger.filters && trigger.filters.length > 0) {
+      const service = splitArn(trigger.source)?.[2] ?? '';
+      const conditions = filterCriteriaConditions(trigger.filters, service);
+      if (conditions === 'impossible') return 'impossible';
+      out.conditions = conditions;
+    }
+    return out;
   }
 
   candidateRequesters(access: Access): string[] {

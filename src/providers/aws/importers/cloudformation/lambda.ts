@@ -3,6 +3,7 @@
  * policy), function URLs, event source mappings and asynchronous invocation destinations.
  */
 import { splitArn } from '../../authorizer/arn.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import type { TriggerRuleName } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import type { Path } from './path.js';
@@ -174,12 +175,13 @@ export function addPollerTrigger(
   functionId: string,
   path: Path,
   expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
+  filters?: string[],
 ): void {
   const declared =
     expected && !sourceArn.startsWith('arn:') ? { rule: expected, source: sourceArn } : undefined;
   const poller = pollerSource(sourceArn) ?? declared;
   if (poller) {
-    addTrigger(ctx, poller.rule, poller.source, functionId, path);
+    addTrigger(ctx, poller.rule, poller.source, functionId, path, undefined, filters ? { filters } : {});
     return;
   }
   const service = arnService(sourceArn);
@@ -218,6 +220,8 @@ export function importEventSourceMapping(
     requireString(source, [...base, 'EventSourceArn'], 'EventSourceArn'),
     functionIdOf(ctx, functionName),
     resource.path,
+    undefined,
+    filterPatternsOf(ctx.resolve(resource.properties.FilterCriteria, [...base, 'FilterCriteria'])),
   );
 }
 

@@ -7,6 +7,7 @@ import { addApiTrigger, apiIdOf, samApiDefaultIsIam } from './apiGateway.js';
 import type { ImportContext } from './context.js';
 import { UnreadableProperty } from './errors.js';
 import { attachManagedPolicy } from './iam.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import { addPollerTrigger } from './lambda.js';
 import type { Path } from './path.js';
 import { isRecord, type TemplateResource } from './resolver.js';
@@ -80,7 +81,8 @@ const pollerEvent =
     if (disabled(event.props)) return;
     const raw = requireString(event.props[key], [...event.path, 'Properties', key], key);
     const arn = type === 'SQS' ? queueArnOf(event.ctx, raw) : raw;
-    addPollerTrigger(event.ctx, arn, event.functionId, event.path, rule);
+    const filters = filterPatternsOf(event.props.FilterCriteria);
+    addPollerTrigger(event.ctx, arn, event.functionId, event.path, rule, filters);
     addPollerPolicy(event, type);
   };
 
@@ -149,6 +151,9 @@ const ruleEvent =
       event.functionId,
       event.path,
       eventPatternFiredBy(pattern),
+      pattern !== undefined && pattern !== null
+        ? { eventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern) }
+        : {},
     );
     permission(event, 'events.amazonaws.com', { sourceArn: ruleArn(event, nameKey, bus) });
   };

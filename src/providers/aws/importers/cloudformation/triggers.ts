@@ -2,7 +2,7 @@
  * Trigger edges and the function resource policies that event sources need, shared by plain CloudFormation,
  * SAM events and the Serverless Framework. Which actions fire a trigger comes from TRIGGER_RULES only.
  */
-import type { TriggerKind } from '../../../../model/index.js';
+import type { Trigger, TriggerKind } from '../../../../model/index.js';
 import { TRIGGER_RULES, arnOf, resourceFromArn, type TriggerRuleName } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import { addPolicyAttachment } from './iam.js';
@@ -28,6 +28,7 @@ export function addTrigger(
   target: string,
   path: Path,
   firedBy: readonly string[] = TRIGGER_RULES[rule].firedBy,
+  filter: Pick<Trigger, 'eventPattern' | 'filters'> = {},
 ): void {
   ctx.builder.addTrigger({
     cloud: 'aws',
@@ -35,6 +36,7 @@ export function addTrigger(
     source,
     target,
     firedBy: [...firedBy],
+    ...filter,
     location: ctx.sourceAt(path),
   });
   if (RESOURCE_SOURCES.has(rule) && source.startsWith('arn:') && !isSymbolic(source)) {

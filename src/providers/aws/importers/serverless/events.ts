@@ -147,7 +147,10 @@ function pollerEvent(
   sourceArn: string,
   expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
 ): void {
-  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path, expected);
+  // `filterPatterns` lists the patterns as objects; Lambda's FilterCriteria holds them as JSON text.
+  const patterns = isRecord(event.value) ? event.value.filterPatterns : undefined;
+  const filters = Array.isArray(patterns) ? patterns.map((p) => JSON.stringify(p)) : undefined;
+  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path, expected, filters);
   const rule = pollerSource(sourceArn)?.rule;
   const actions = rule ? POLLER_ACTIONS[rule] : undefined;
   if (actions)
@@ -227,7 +230,15 @@ function busEvent(event: EventContext, busValue: unknown, pattern: unknown, kind
   const busArn = eventBusArnOf(event.ctx, bus);
   // A bus named (not referenced by ARN) in the event is created by the Framework.
   if (bus && !bus.startsWith('arn:') && bus !== 'default') addDeclaredResource(event, busArn);
-  addTrigger(event.ctx, 'eventbridge', busArn, event.fn.id, event.path, eventPatternFiredBy(pattern));
+  addTrigger(
+    event.ctx,
+    'eventbridge',
+    busArn,
+    event.fn.id,
+    event.path,
+    eventPatternFiredBy(pattern),
+    isRecord(pattern) ? { eventPattern: JSON.stringify(pattern) } : {},
+  );
   permission(event, 'EventBridge', 'events.amazonaws.com', { sourceArn: ruleArn(event, kind, bus) });
 }
 

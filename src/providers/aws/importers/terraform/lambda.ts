@@ -5,6 +5,7 @@
 import type { FunctionNode } from '../../../../model/index.js';
 import { resourceFromArn } from '../../estate/index.js';
 import { eventSourceOf, triggerOf } from '../common/awsLinks.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import { isRecord, type JsonRecord } from '../common/json.js';
 import { stringValue, valueAt, type LinkSpec, type TfContext } from './context.js';
 import type { TfResource } from './showJson.js';
@@ -142,7 +143,9 @@ export function importEventSourceMapping(ctx: TfContext, resource: TfResource): 
     return;
   }
   ctx.builder.addResource({ ...resourceFromArn(source.source), source: ctx.builder.at(resource.address) });
-  ctx.builder.addTrigger(triggerOf(source.rule, source.source, target, ctx.builder.at(resource.address)));
+  const trigger = triggerOf(source.rule, source.source, target, ctx.builder.at(resource.address));
+  const filters = filterPatternsOf(resource.values.filter_criteria);
+  ctx.builder.addTrigger(filters ? { ...trigger, filters } : trigger);
 }
 
 /** aws_lambda_function_url: with AWS_IAM auth, whoever may call InvokeFunctionUrl on the function invokes it. */
