@@ -1,6 +1,6 @@
 /**
  * Resources named only inside policies. CLI exports (`get-account-authorization-details`, `list-functions`) carry no
- * inventory: tables, buckets and queues appear only in the Resource elements of identity, boundary and resource
+ * inventory: tables, buckets and queues appear only in the Resource (and NotResource) elements of identity, boundary and resource
  * policies. Each one the estate does not already hold becomes a resource, so reach to it is found; a wildcard ARN
  * (`arn:aws:dynamodb:*:*:table/orders-*`) becomes one pattern resource whose id is the pattern. The authorizer
  * matches a pattern id as text, so a Deny applies to it when its own pattern covers every name the id can take.
@@ -52,8 +52,7 @@ export function resourcesFromPolicies(estate: Estate, policies: EstatePolicies):
     if (attachment.type === 'trust') continue;
     const policy = policies.compile(attachment);
     for (const statement of policy?.statements ?? []) {
-      // NotResource names what a statement leaves out; a variable's value is not known here.
-      if (statement.negateResources) continue;
+      // NotResource names resources too (those a statement leaves out); a variable's value is not known here.
       for (const pattern of statement.resources ?? []) {
         if (pattern.variables) continue;
         const id = resourceIdOf(pattern.source);
