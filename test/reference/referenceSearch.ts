@@ -163,8 +163,13 @@ export function referenceSearch(
   const closure = (start: string): Set<string> => {
     const seen = new Set([start]);
     const queue = [start];
-    for (let i = 0; i < queue.length; i++)
-      for (const g of next.get(queue[i]!) ?? []) if (!seen.has(g)) (seen.add(g), queue.push(g));
+    for (let i = 0; i < queue.length; i++) {
+      for (const g of next.get(queue[i]!) ?? []) {
+        if (seen.has(g)) continue;
+        seen.add(g);
+        queue.push(g);
+      }
+    }
     return seen;
   };
   const bypasses = new Set<BypassTuple>();
@@ -173,7 +178,9 @@ export function referenceSearch(
     for (const e of allEntries) {
       if (!fires(authorizer, u, e)) continue;
       const key = `${e.access.resource}\u0000${e.access.action}`;
-      (invokers.get(key) ?? invokers.set(key, new Set()).get(key)!).add(u);
+      const list = invokers.get(key) ?? new Set<string>();
+      list.add(u);
+      invokers.set(key, list);
       for (const holder of closure(e.function)) {
         for (const a of reach.get(holder)!) {
           if (a.resource === e.access.resource && a.action === e.access.action) continue;
