@@ -82,6 +82,12 @@ describe('filter criteria', () => {
     ]);
   });
 
+  it("read Kinesis filters on the record's data", () => {
+    expect(filterCriteriaConditions(['{"data":{"kind":["Event"]}}'], 'kinesis')).toEqual([
+      'filter:data.kind',
+    ]);
+  });
+
   it('keep an unreadable filter as a condition, never drop the trigger for it', () => {
     expect(filterCriteriaConditions(['${unresolved}'], 'sqs')).toEqual(['filter:*']);
   });

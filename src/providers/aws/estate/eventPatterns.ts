@@ -57,7 +57,14 @@ const RECORD_FIELDS: Record<string, ReadonlySet<string>> = {
     'eventSourceARN',
     'awsRegion',
   ]),
+  // Kinesis filters read the record's `kinesis` fields at the top (`data`, `partitionKey`, ...); the envelope's
+  // fields are kept too, as what a filter may name there is not settled here.
   kinesis: new Set([
+    'data',
+    'partitionKey',
+    'sequenceNumber',
+    'approximateArrivalTimestamp',
+    'kinesisSchemaVersion',
     'kinesis',
     'eventSource',
     'eventVersion',
