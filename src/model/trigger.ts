@@ -23,5 +23,10 @@ export interface Trigger {
   target: string;
   /** The actions on the source that fire the trigger, e.g. `sqs:SendMessage`. */
   firedBy: string[];
+  /**
+   * An HTTP entry anyone may call with no credentials and no authorizer (an API route with authorization NONE, a
+   * function URL with AuthType NONE): the requester `anonymous` starts the function through it.
+   */
+  public?: boolean;
   location?: SourceLocation;
 }
