@@ -209,7 +209,9 @@ describe('terraform plan: triggers', () => {
     // AuthType NONE: no IAM action fires it; it is public, so the requester `anonymous` starts the function.
     expect(triggerOf(fn('thumbs'), 'http')).toEqual([[fn('thumbs'), []]]);
     expect(estate.triggers.find((t) => t.target === fn('thumbs') && t.kind === 'http')?.public).toBe(true);
-    expect(estate.triggers.find((t) => t.target === fn('orders') && t.kind === 'http')?.public).toBeUndefined();
+    expect(
+      estate.triggers.find((t) => t.target === fn('orders') && t.kind === 'http')?.public,
+    ).toBeUndefined();
   });
 
   it('links state machines to the functions their definition invokes, or, when it is unknown, refers to', () => {
