@@ -16,8 +16,13 @@ import type {
 } from '../model/index.js';
 import { bypassGroupKey, denialClassOf, type BypassPath } from '../profile/index.js';
 
-function severityOf(denial: DenialClass, conditional: boolean): Severity {
-  if (denial === 'implicit') return 'info';
+/**
+ * High for explicit and guardrail denials, medium when conditional. An implicit denial is info, except for an
+ * outside requester (anonymous, another account), who is granted nothing of its own: what it reaches is medium
+ * (low when conditional), reported without --include-implicit.
+ */
+function severityOf(denial: DenialClass, conditional: boolean, outside: boolean): Severity {
+  if (denial === 'implicit') return outside ? (conditional ? 'low' : 'medium') : 'info';
   return conditional ? 'medium' : 'high';
 }
 
@@ -78,6 +83,12 @@ export function bypassFindings(
     list.push(path);
     groups.set(key, list);
   }
+  const outside = new Set(
+    authorizer
+      .requesters()
+      .filter((r) => r.outside === true)
+      .map((r) => r.id),
+  );
   const findings: Finding[] = [];
   for (const group of groups.values()) {
     // The shortest chain is the witness; ties keep discovery order (nearest holder first).
@@ -97,7 +108,7 @@ export function bypassFindings(
         ...(conditions.length > 0 ? ['conditional'] : []),
       ]),
       kind: 'privilege-bypass',
-      severity: severityOf(denial, conditions.length > 0),
+      severity: severityOf(denial, conditions.length > 0, outside.has(witness.principal)),
       denial,
       cloud: authorizer.cloud,
       principal: describe(witness.principal),

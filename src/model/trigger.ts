@@ -27,5 +27,10 @@ export interface Trigger {
   eventPattern?: string;
   /** An event source mapping's filter criteria: JSON patterns, a record reaches the function if one matches. */
   filters?: string[];
+  /**
+   * An HTTP entry anyone may call with no credentials and no authorizer (an API route with authorization NONE, a
+   * function URL with AuthType NONE): the requester `anonymous` starts the function through it.
+   */
+  public?: boolean;
   location?: SourceLocation;
 }

@@ -30,7 +30,15 @@ describe('the indexed bypass search', () => {
         const { estate, users, namedByPolicies } = generateEstate(seed);
         const includeImplicit = seed % 3 === 0;
         const authorizer = createAwsEstateAuthorizer(estate);
-        const reference = referenceSearch(estate, authorizer, users, namedByPolicies, includeImplicit);
+        // The outside requesters the estate's resource policies and public entries let in, beside its users.
+        const requesters = [
+          ...users,
+          ...authorizer
+            .requesters()
+            .filter((r) => r.outside === true)
+            .map((r) => r.id),
+        ];
+        const reference = referenceSearch(estate, authorizer, requesters, namedByPolicies, includeImplicit);
 
         const profile = buildProfile(estate, authorizer);
         const paths = findBypassPaths(profile, authorizer, { includeImplicit });

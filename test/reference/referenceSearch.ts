@@ -172,6 +172,9 @@ export function referenceSearch(
     }
     return seen;
   };
+  // Outside requesters (anonymous, other accounts) have no policies of their own to deny with: what they reach is
+  // an implicit denial, and it is reported whether or not implicit denials are asked for.
+  const outside = new Set(authorizer.requesters().filter((r) => r.outside === true).map((r) => r.id));
   const bypasses = new Set<BypassTuple>();
   const invokers = new Map<string, Set<string>>();
   for (const u of users) {
@@ -184,7 +187,7 @@ export function referenceSearch(
       for (const holder of closure(e.function)) {
         for (const a of reach.get(holder)!) {
           if (a.resource === e.access.resource && a.action === e.access.action) continue;
-          const denial = denialOf(decide(u, a), includeImplicit);
+          const denial = denialOf(decide(u, a), includeImplicit || outside.has(u));
           if (denial) bypasses.add(tuple(u, e.function, a, denial));
         }
       }

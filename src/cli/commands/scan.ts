@@ -1,5 +1,5 @@
 /** `ares scan <paths...>`: profile an estate and report every privilege-bypass path. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Estate, EstateAuthorizer, Finding, ProfileSnapshot, Severity } from '../../model/index.js';
 import {
@@ -15,6 +15,7 @@ import {
   compileProfileSnapshot,
   findBypassPaths,
   mergeEstates,
+  profileNotices,
   type BypassPath,
   type ReachabilityProfile,
 } from '../../profile/index.js';
@@ -85,12 +86,13 @@ export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
     version: 1,
     findings,
     errors: [...loaded.errors, ...estate.errors, ...authorizer.errors],
-    notices: [...estate.notices],
+    notices: [...loaded.notices, ...estate.notices, ...profileNotices(profile)],
     stats: {
       files: loaded.stats.files,
       imported: loaded.stats.imported,
       ignored: loaded.stats.ignored,
       failed: loaded.stats.failed,
+      unsupported: loaded.stats.unsupported,
       ...profile.stats,
       findings: findings.length,
     },
@@ -189,6 +191,9 @@ export function runScan(
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('scan needs at least one file or directory');
+  // A mistyped path would otherwise scan nothing and exit 0, which reads as a clean result.
+  const missing = positionals.filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const failOn = values['fail-on'] as Severity | undefined;

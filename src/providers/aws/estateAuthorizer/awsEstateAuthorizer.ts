@@ -15,6 +15,7 @@ import type {
 } from '../../../model/index.js';
 import {
   authorize,
+  compilePolicy,
   parseRequestPrincipal,
   splitArn,
   statementCoversAction,
@@ -32,11 +33,37 @@ import {
   RESOURCE_ACTIONS,
   resourceFromArn,
 } from '../estate/index.js';
+import { ANONYMOUS_REQUESTER } from '../estate/requesterIds.js';
+import { collectRequesters, type EstateRequesters } from './estateRequesters.js';
 import { EstatePolicies } from './estatePolicies.js';
 import { resourcesFromPolicies } from './policyResources.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
+
+/**
+ * What an outside requester's own account lets it do is unknown; ares assumes it lets it do anything, so what it
+ * may do in the estate is exactly what the estate's resource policies grant it (and everything else is an implicit
+ * denial, as for a cross-account caller AWS checks both sides).
+ */
+const OUTSIDE_OWN_POLICIES = compilePolicy(
+  {
+    id: 'outside-requester-own-policies (unknown: assumed to allow everything)',
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  },
+  'identity',
+  'identity',
+);
+
+/** Who decides for a requester id: the policies it acts with and the principal the request is made as. */
+interface Acting {
+  /** The principal whose policies apply (a role for a party that assumes it, else the requester itself). */
+  policyId: string;
+  /** The principal of the request (`anonymous`, an account root, a role session, a user ARN). */
+  caller: string;
+  outside: boolean;
+  account: string | undefined;
+}
 
 interface IndexedAllow {
   requester: string;
@@ -73,8 +100,9 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   private readonly functions = new Map<string, FunctionNode>();
   /** Per bucket ARN, the object-key patterns the estate's policies name. */
   private readonly objectKeys: Map<string, Set<string>>;
-  private requesterList: Principal[] | undefined;
+  private requesterSet: EstateRequesters | undefined;
   private requesterIndex: RequesterIndex | undefined;
+  private publicAccesses: Set<string> | undefined;
 
   constructor(private readonly estate: Estate) {
     this.policies = new EstatePolicies(estate);
@@ -86,23 +114,70 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     for (const f of estate.functions) this.functions.set(f.id, f);
   }
 
-  /** IAM users, and roles whose trust policy lets a person or outside identity assume them. */
+  /**
+   * IAM users; roles that principals of their own account may assume; outside parties a trust policy names (other
+   * accounts, Cognito identity pools, web-identity and SAML providers) acting with the role's policies; and
+   * `anonymous` and other accounts that public entries and resource policies let in (see estateRequesters).
+   */
   requesters(): Principal[] {
-    this.requesterList ??= this.estate.principals.filter((p) => {
-      if (p.kind === 'user') return true;
-      if (p.kind !== 'role') return false;
-      const trust = this.policies.trustPolicy(p.id);
-      return (
-        trust?.statements.some(
-          (s) =>
-            s.effect === 'Allow' &&
-            !s.negatePrincipal &&
-            s.principal !== undefined &&
-            (s.principal.wildcard || s.principal.aws.length > 0 || s.principal.federated.length > 0),
-        ) ?? false
-      );
-    });
-    return this.requesterList;
+    return this.requesterRecords().list;
+  }
+
+  private requesterRecords(): EstateRequesters {
+    this.requesterSet ??= collectRequesters(this.estate, this.policies);
+    return this.requesterSet;
+  }
+
+  /** The policies and request principal that decide for a principal id (a requester's or a function's). */
+  private acting(principal: string): Acting {
+    const requester = this.requesterRecords().byId.get(principal);
+    if (requester?.actsAs !== undefined) {
+      const role = this.principals.get(requester.actsAs);
+      return {
+        policyId: requester.actsAs,
+        caller: this.requestPrincipal(requester.actsAs),
+        outside: false,
+        account: role?.account ?? parseRequestPrincipal(requester.actsAs).account,
+      };
+    }
+    if (requester?.outside === true) {
+      const caller =
+        principal === ANONYMOUS_REQUESTER ? 'anonymous' : principal.slice(principal.indexOf(':') + 1);
+      return {
+        policyId: principal,
+        caller: this.requestPrincipal(caller),
+        outside: true,
+        account: requester.account,
+      };
+    }
+    const p = this.principals.get(principal);
+    return {
+      policyId: principal,
+      caller: this.requestPrincipal(principal),
+      outside: false,
+      account: p?.account ?? parseRequestPrincipal(principal).account,
+    };
+  }
+
+  /** Accesses (`action\0resource`) of public entry points, which only `anonymous` takes. */
+  private publicEntryAccesses(): Set<string> {
+    this.publicAccesses ??= new Set(this.publicEntries().map((e) => `${e.action}\u0000${e.resource}`));
+    return this.publicAccesses;
+  }
+
+  /**
+   * Public HTTP entries: an API route with no authorization is `execute-api:Invoke` on its route, a function URL
+   * with AuthType NONE is `lambda:InvokeFunctionUrl` on the function; no IAM check is made of the caller.
+   */
+  private publicEntries(): EntryPoint[] {
+    return this.estate.triggers
+      .filter((t) => t.public === true)
+      .map((t) => ({
+        function: t.target,
+        resource: t.source,
+        action: t.source === t.target ? 'lambda:InvokeFunctionUrl' : 'execute-api:Invoke',
+        via: t.kind,
+      }));
   }
 
   private rulesByName: Map<string, Resource[]> | undefined;
@@ -179,6 +254,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
           entries.push({ function: trigger.target, resource, action, via: trigger.kind, ...filter });
       }
     }
+    entries.push(...this.publicEntries());
     return entries;
   }
 
@@ -203,6 +279,9 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   candidateRequesters(access: Access): string[] {
+    // Anyone may call a public entry with no IAM check; `anonymous` stands for all of them.
+    if (this.publicEntryAccesses().has(`${access.action}\u0000${access.resource}`))
+      return [ANONYMOUS_REQUESTER];
     const requesters = this.requesters();
     // A resource policy can grant anyone; such resources are few, so check every requester exactly.
     if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
@@ -228,7 +307,10 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   private buildRequesterIndex(requesters: Principal[]): RequesterIndex {
     const index: RequesterIndex = { exact: new Map(), patterns: new Map() };
     for (const requester of requesters) {
-      const set = this.policies.principalSet(requester.id, requester.account);
+      // Outside requesters get in only through resource policies, whose resources are checked exhaustively.
+      if (requester.outside === true) continue;
+      const acting = this.acting(requester.id);
+      const set = this.policies.principalSet(acting.policyId, acting.account);
       for (const statement of identityStatements(set, 'Allow')) {
         const entry = { requester: requester.id, statement };
         const literal =
@@ -348,14 +430,16 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   decide(principal: string, access: Access): Decision {
-    const caller = this.requestPrincipal(principal);
+    const acting = this.acting(principal);
+    if (acting.outside && this.publicEntryAccesses().has(`${access.action}\u0000${access.resource}`))
+      return { decision: 'allow', reasons: [] };
     return authorize(
       {
-        principal: caller,
+        principal: acting.caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource, caller),
-        ...this.knownContext(principal, caller, access),
+        ...this.resourceAccountOf(access.resource, acting.caller),
+        ...this.knownContext(acting, access),
       },
       this.policySetFor(principal, access),
     );
@@ -366,14 +450,14 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
    * ones the estate settles. A key left out stays unknown, so the answer may be `conditional`.
    */
   decideWithContext(principal: string, access: Access, context: Record<string, ContextValue>): Decision {
-    const caller = this.requestPrincipal(principal);
-    const known = this.knownContext(principal, caller, access).context ?? {};
+    const acting = this.acting(principal);
+    const known = this.knownContext(acting, access).context ?? {};
     return authorize(
       {
-        principal: caller,
+        principal: acting.caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource, caller),
+        ...this.resourceAccountOf(access.resource, acting.caller),
         context: { ...known, ...context },
       },
       this.policySetFor(principal, access),
@@ -381,20 +465,28 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   /** Context keys the estate settles, which AWS would set on the request. */
-  private knownContext(
-    principal: string,
-    caller: string,
-    access: Access,
-  ): { context?: Record<string, string> } {
-    const context: Record<string, string> = {};
+  private knownContext(acting: Acting, access: Access): { context?: Record<string, ContextValue> } {
+    const context: Record<string, ContextValue> = {};
     // A session's ARN loses its role's path; the estate knows the role.
-    if (caller !== principal) context['aws:PrincipalArn'] = principal;
+    if (!acting.outside && acting.caller !== acting.policyId) context['aws:PrincipalArn'] = acting.policyId;
+    // An outside caller calls directly, not as a service on behalf of a resource: no source ARN or account.
+    if (acting.outside) {
+      context['aws:SourceArn'] = null;
+      context['aws:SourceAccount'] = null;
+      // An anonymous caller has no principal at all; another account's caller is known by its account.
+      if (acting.policyId === ANONYMOUS_REQUESTER) {
+        for (const key of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'aws:userid'])
+          context[key] = null;
+      } else if (acting.account !== undefined) context['aws:PrincipalAccount'] = acting.account;
+    }
     // Entries through a function URL exist only for AWS_IAM URLs (TRIGGER_RULES 'function-url-iam').
     if (access.action === 'lambda:InvokeFunctionUrl') context['lambda:FunctionUrlAuthType'] = 'AWS_IAM';
     return Object.keys(context).length > 0 ? { context } : {};
   }
 
   describe(id: string): { name: string; kind: string } {
+    const requester = this.requesterRecords().byId.get(id);
+    if (requester) return { name: requester.name, kind: requester.kind };
     const principal = this.principals.get(id);
     if (principal) return { name: principal.name, kind: principal.kind };
     const fn = this.functions.get(id);
@@ -409,14 +501,13 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   private policySetFor(principal: string, access: Access): CompiledPolicySet {
-    const p = this.principals.get(principal);
-    const base = this.policies.principalSet(
-      principal,
-      p?.account ?? parseRequestPrincipal(principal).account,
-    );
+    const acting = this.acting(principal);
+    const base: CompiledPolicySet = acting.outside
+      ? { identity: [OUTSIDE_OWN_POLICIES], scps: [], rcps: [], warnings: [] }
+      : this.policies.principalSet(acting.policyId, acting.account);
     const resourceId = this.baseResource(access.resource);
     const resource = this.policies.resourcePolicy(resourceId);
-    const account = this.resources.byId.get(resourceId)?.account ?? parseRequestPrincipal(principal).account;
+    const account = this.resources.byId.get(resourceId)?.account ?? acting.account;
     const rcps = this.policies.organizationLevels(account, 'rcp');
     return { ...base, rcps, ...(resource ? { resource } : {}) };
   }

@@ -4,10 +4,16 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Estate, EstateError } from '../../../model/index.js';
+import type { Estate, EstateError, Notice } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
 import { parseTemplateText } from './cloudformation/index.js';
+import {
+  isUnsupportedName,
+  unsupportedByContent,
+  unsupportedByName,
+  type UnsupportedInput,
+} from './unsupportedInputs.js';
 
 const INPUT_FILE = /\.(json|ya?ml|template)$/i;
 const SKIPPED_DIRS = new Set([
@@ -28,18 +34,28 @@ export interface LoadStats {
   imported: number;
   ignored: number;
   failed: number;
+  /** Files of a format ares recognises but does not read (each named in an `unsupported-input` notice). */
+  unsupported: number;
   byImporter: Record<string, number>;
 }
 
 export interface LoadedEstates {
   estates: Estate[];
   errors: EstateError[];
+  /** `unsupported-input` notices: one per file, or per directory for formats spread over many files. */
+  notices: Notice[];
   stats: LoadStats;
 }
 
+/** A file to load, and whether the user named it (then anything unreadable about it is an error). */
+export interface InputFile {
+  file: string;
+  listed: boolean;
+}
+
 /** The input files under the given paths: listed files as given, directories walked for likely inputs. */
-export function listInputFiles(paths: string[], errors: EstateError[]): { file: string; listed: boolean }[] {
-  const out: { file: string; listed: boolean }[] = [];
+export function listInputFiles(paths: string[], errors: EstateError[]): InputFile[] {
+  const out: InputFile[] = [];
   const walk = (dir: string): void => {
     let entries: string[];
     try {
@@ -61,7 +77,10 @@ export function listInputFiles(paths: string[], errors: EstateError[]): { file: 
       }
       if (stats.isDirectory()) {
         if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) walk(path);
-      } else if (INPUT_FILE.test(name) && !/^(package(-lock)?|tsconfig|composer)\.json$/.test(name)) {
+      } else if (
+        (INPUT_FILE.test(name) || isUnsupportedName(name)) &&
+        !/^(package(-lock)?|tsconfig|composer)\.json$/.test(name)
+      ) {
         out.push({ file: path, listed: false });
       }
     }
@@ -108,10 +127,35 @@ export function loadEstates(
   options: ImportOptions,
 ): LoadedEstates {
   const errors: EstateError[] = [];
-  const stats: LoadStats = { files: 0, imported: 0, ignored: 0, failed: 0, byImporter: {} };
+  const files = listInputFiles(paths, errors);
+  const loaded = loadInputFiles(files, importers, options);
+  return { ...loaded, errors: [...errors, ...loaded.errors] };
+}
+
+/**
+ * Loads listed input files (from `listInputFiles`), each with the first importer that recognises it; formats ares
+ * knows but does not read become notices. `ares scan` and the corpus runner both read files through this.
+ */
+export function loadInputFiles(
+  files: readonly InputFile[],
+  importers: readonly Importer[],
+  options: ImportOptions,
+): LoadedEstates {
+  const errors: EstateError[] = [];
+  const notices = new Map<string, Notice>();
+  const stats: LoadStats = { files: 0, imported: 0, ignored: 0, failed: 0, unsupported: 0, byImporter: {} };
+  const unsupported = (found: UnsupportedInput): void => {
+    stats.unsupported++;
+    if (!notices.has(found.key)) notices.set(found.key, found.notice);
+  };
   const estates: Estate[] = [];
-  for (const { file, listed } of listInputFiles(paths, errors)) {
+  for (const { file, listed } of files) {
     stats.files++;
+    const byName = unsupportedByName(file);
+    if (byName) {
+      unsupported(byName);
+      continue;
+    }
     const input = readInput(file);
     if (!('parsed' in input)) {
       // An unparsable file found by walking a directory may be anything; report it only if it looks like ours.
@@ -131,6 +175,11 @@ export function loadEstates(
       }
     });
     if (!importer) {
+      const byContent = unsupportedByContent(file, input.parsed);
+      if (byContent) {
+        unsupported(byContent);
+        continue;
+      }
       stats.ignored++;
       if (listed)
         errors.push({
@@ -152,5 +201,5 @@ export function loadEstates(
       estates.push({ ...emptyEstate() });
     }
   }
-  return { estates, errors, stats };
+  return { estates, errors, notices: [...notices.values()], stats };
 }

@@ -15,19 +15,24 @@ import {
 } from './triggers.js';
 import { functionIdOf, optionalString, requireString } from './values.js';
 
+/** How a route is called; `guarded` when an authorizer other than IAM (Cognito, JWT, Lambda) checks callers. */
+export interface ApiRoute {
+  apiId: string;
+  method?: string;
+  path?: string;
+  routeKey?: string;
+  iam: boolean;
+  guarded?: boolean;
+}
+
 /** Adds the trigger for one method or route that integrates a function. */
-export function addApiTrigger(
-  ctx: ImportContext,
-  route: { apiId: string; method?: string; path?: string; routeKey?: string; iam: boolean },
-  functionId: string,
-  location: Path,
-): void {
+export function addApiTrigger(ctx: ImportContext, route: ApiRoute, functionId: string, location: Path): void {
   const source =
     route.method !== undefined && route.path !== undefined
       ? executeApiSource(ctx, route.apiId, route.method, route.path)
       : executeApiRouteSource(ctx, route.apiId, route.routeKey ?? '$default');
   if (route.iam) addTrigger(ctx, 'api-iam', source, functionId, location);
-  else addUnauthenticatedHttpTrigger(ctx, source, functionId, location);
+  else addUnauthenticatedHttpTrigger(ctx, source, functionId, location, route.guarded !== true);
 }
 
 /** The API id a template uses for an API resource: its logical id (or the id the importer was given). */
@@ -60,21 +65,25 @@ export function importRestMethod(ctx: ImportContext, _logicalId: string, resourc
   if (!fnArn) return; // not a Lambda integration (mock, HTTP, AWS service)
   const apiId = requireString(prop('RestApiId'), [...base, 'RestApiId'], 'RestApiId');
   const method = optionalString(prop('HttpMethod')) ?? 'ANY';
-  const iam = optionalString(prop('AuthorizationType')) === 'AWS_IAM';
+  const authorization = optionalString(prop('AuthorizationType'));
+  const iam = authorization === 'AWS_IAM';
+  const guarded = guardedBy(authorization, prop('AuthorizerId'));
   const path = restResourcePath(ctx, resource.properties.ResourceId);
-  addApiTrigger(ctx, { apiId, method, path, iam }, functionIdOf(ctx, fnArn), resource.path);
+  addApiTrigger(ctx, { apiId, method, path, iam, guarded }, functionIdOf(ctx, fnArn), resource.path);
 }
 
 /** `METHOD /path` route keys become method triggers; `$default` and WebSocket keys stay route keys. */
-function routeOf(
-  apiId: string,
-  routeKey: string,
-  iam: boolean,
-): { apiId: string; method?: string; path?: string; routeKey?: string; iam: boolean } {
+function routeOf(apiId: string, routeKey: string, iam: boolean, guarded = false): ApiRoute {
   const match = /^(\S+)\s+(\/\S*)$/.exec(routeKey.trim());
   return match
-    ? { apiId, method: match[1] as string, path: match[2] as string, iam }
-    : { apiId, routeKey, iam };
+    ? { apiId, method: match[1] as string, path: match[2] as string, iam, guarded }
+    : { apiId, routeKey, iam, guarded };
+}
+
+/** An authorization type other than NONE/AWS_IAM (CUSTOM, COGNITO_USER_POOLS, JWT), or an authorizer id, guards a route. */
+function guardedBy(authorization: string | undefined, authorizerId: unknown): boolean {
+  if (authorization !== undefined && authorization !== 'NONE' && authorization !== 'AWS_IAM') return true;
+  return authorization === undefined && authorizerId !== undefined;
 }
 
 export function importHttpRoute(ctx: ImportContext, _logicalId: string, resource: TemplateResource): void {
@@ -93,8 +102,14 @@ export function importHttpRoute(ctx: ImportContext, _logicalId: string, resource
   if (!fnArn) return;
   const apiId = requireString(prop('ApiId'), [...base, 'ApiId'], 'ApiId');
   const routeKey = optionalString(prop('RouteKey')) ?? '$default';
-  const iam = optionalString(prop('AuthorizationType')) === 'AWS_IAM';
-  addApiTrigger(ctx, routeOf(apiId, routeKey, iam), functionIdOf(ctx, fnArn), resource.path);
+  const authorization = optionalString(prop('AuthorizationType'));
+  const iam = authorization === 'AWS_IAM';
+  addApiTrigger(
+    ctx,
+    routeOf(apiId, routeKey, iam, guardedBy(authorization, prop('AuthorizerId'))),
+    functionIdOf(ctx, fnArn),
+    resource.path,
+  );
 }
 
 const OPENAPI_METHODS: Record<string, string> = {
@@ -164,7 +179,11 @@ export function importOpenApiBody(
           : undefined;
       if (!fnArn) continue;
       const iam = requiresIam(operation.security, schemes) ?? globalIam ?? defaultIam;
-      addApiTrigger(ctx, { apiId, method, path: routePath, iam }, functionIdOf(ctx, fnArn), [
+      // A non-empty security requirement that is not IAM names an authorizer (Cognito, JWT, Lambda).
+      const security = Array.isArray(operation.security) ? operation.security : body.security;
+      const guarded =
+        Array.isArray(security) && security.some((r) => isRecord(r) && Object.keys(r).length > 0);
+      addApiTrigger(ctx, { apiId, method, path: routePath, iam, guarded }, functionIdOf(ctx, fnArn), [
         ...path,
         'paths',
         routePath,

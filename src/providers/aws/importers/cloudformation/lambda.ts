@@ -134,7 +134,7 @@ export function addFunctionUrl(
   path: Path,
 ): void {
   if (authType === 'AWS_IAM') addTrigger(ctx, 'function-url-iam', functionId, functionId, path);
-  else addUnauthenticatedHttpTrigger(ctx, functionId, functionId, path);
+  else addUnauthenticatedHttpTrigger(ctx, functionId, functionId, path, authType === 'NONE');
 }
 
 export function importFunctionUrl(ctx: ImportContext, _logicalId: string, resource: TemplateResource): void {

@@ -44,15 +44,28 @@ export function addTrigger(
   }
 }
 
-/** An HTTP entry point without IAM auth (public, or an authorizer IAM does not see): no action fires it. */
+/**
+ * An HTTP entry point without IAM auth: no IAM action fires it. `isPublic` when no authorizer guards it either
+ * (authorization NONE), so that the requester `anonymous` starts the function; an authorizer IAM does not see
+ * (Cognito, JWT, a Lambda authorizer) is not anonymous.
+ */
 export function addUnauthenticatedHttpTrigger(
   ctx: ImportContext,
   source: string,
   target: string,
   path: Path,
+  isPublic = false,
 ): void {
   const kind: TriggerKind = TRIGGER_RULES['api-iam'].kind;
-  ctx.builder.addTrigger({ cloud: 'aws', kind, source, target, firedBy: [], location: ctx.sourceAt(path) });
+  ctx.builder.addTrigger({
+    cloud: 'aws',
+    kind,
+    source,
+    target,
+    firedBy: [],
+    ...(isPublic ? { public: true } : {}),
+    location: ctx.sourceAt(path),
+  });
 }
 
 /** S3 notification event names → the trigger rule; names of other event families are returned as unmodelled. */

@@ -79,6 +79,11 @@ function isIamAuthorizer(authorizer: unknown): boolean {
   return type?.toLowerCase() === 'aws_iam';
 }
 
+/** An authorizer that is not IAM (Cognito, JWT, a Lambda authorizer) guards the route: it is not anonymous. */
+function isGuardedBy(authorizer: unknown): boolean {
+  return authorizer !== undefined && authorizer !== null && !isIamAuthorizer(authorizer);
+}
+
 /** `GET path` as a string, or `{ method, path }`. */
 function methodAndPath(value: unknown): { method?: string; path?: string } {
   if (typeof value === 'string') {
@@ -101,7 +106,13 @@ const http: EventHandler = (event) => {
   addDeclaredResource(event, arnOf.api(event.ctx.scope, apiId));
   addApiTrigger(
     event.ctx,
-    { apiId, method, path, iam: isIamAuthorizer(field(event.value, 'authorizer')) },
+    {
+      apiId,
+      method,
+      path,
+      iam: isIamAuthorizer(field(event.value, 'authorizer')),
+      guarded: isGuardedBy(field(event.value, 'authorizer')),
+    },
     event.fn.id,
     event.path,
   );
@@ -114,11 +125,12 @@ const httpApi: EventHandler = (event) => {
   const apiId = httpApiId(event.app);
   addDeclaredResource(event, arnOf.api(event.ctx.scope, apiId));
   const iam = isIamAuthorizer(field(event.value, 'authorizer'));
+  const guarded = isGuardedBy(field(event.value, 'authorizer'));
   const { method, path } = methodAndPath(event.value);
   const route =
     event.value === '*' || !method || !path
-      ? { apiId, routeKey: '$default', iam }
-      : { apiId, method, path, iam };
+      ? { apiId, routeKey: '$default', iam, guarded }
+      : { apiId, method, path, iam, guarded };
   addApiTrigger(event.ctx, route, event.fn.id, event.path);
   permission(event, 'HttpApi', 'apigateway.amazonaws.com', {
     sourceArn: `${arnOf.api(event.ctx.scope, apiId)}/*`,

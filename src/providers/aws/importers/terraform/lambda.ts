@@ -156,10 +156,16 @@ export function importFunctionUrl(ctx: TfContext, resource: TfResource): void {
   if (auth === 'AWS_IAM') {
     ctx.builder.addTrigger(triggerOf('function-url-iam', fn, fn, ctx.builder.at(resource.address)));
   } else if (auth === 'NONE') {
-    ctx.builder.info(
-      `function URL of ${fn} has authorization NONE: whoever its function policy allows invokes it without IAM; not modelled as a trigger`,
-      resource.address,
-    );
+    // No credentials at all: the requester `anonymous` starts the function through its URL.
+    ctx.builder.addTrigger({
+      cloud: 'aws',
+      kind: 'http',
+      source: fn,
+      target: fn,
+      firedBy: [],
+      public: true,
+      location: ctx.builder.at(resource.address),
+    });
   } else {
     ctx.builder.info(
       'authorization_type is unknown until apply; function URL not imported',
