@@ -14,9 +14,21 @@ export interface ResourceTypeInfo {
   arn?: (scope: ArnScope, name: string, prop: (key: string) => unknown) => string;
   ref: RefKind;
   attributes: Record<string, RefKind>;
+  /**
+   * The name CloudFormation generates when no name property is set, as a pattern (`*` for the random suffix it
+   * appends at deployment). Absent for types whose id is random (API ids, KMS key ids): the logical id stands in.
+   */
+  generatedName?: (stack: string, logicalId: string) => string;
   /** True when the type becomes a `Resource` of the estate (something a request acts on). */
   isResource?: boolean;
 }
+
+/** `<stack>-<LogicalId>-<suffix>`, the pattern of most generated names. */
+const stackName = (stack: string, logicalId: string): string => `${stack}-${logicalId}-*`;
+/** Bucket names are lower case, so CloudFormation lower-cases the generated one. */
+const bucketName = (stack: string, logicalId: string): string => stackName(stack, logicalId).toLowerCase();
+/** Step Functions and Secrets Manager leave the stack out: `<LogicalId>-<suffix>`. */
+const logicalName = (_stack: string, logicalId: string): string => `${logicalId}-*`;
 
 const iamPath = (prop: (key: string) => unknown): string => {
   const path = prop('Path');
@@ -25,12 +37,14 @@ const iamPath = (prop: (key: string) => unknown): string => {
 
 const FUNCTION: ResourceTypeInfo = {
   nameProperties: ['FunctionName'],
+  generatedName: stackName,
   arn: (s, n) => arnOf.function(s, n),
   ref: 'name',
   attributes: { Arn: 'arn' },
 };
 const TABLE: ResourceTypeInfo = {
   nameProperties: ['TableName'],
+  generatedName: stackName,
   arn: (s, n) => arnOf.table(s, n),
   ref: 'name',
   attributes: { Arn: 'arn', StreamArn: 'stream-arn' },
@@ -38,6 +52,7 @@ const TABLE: ResourceTypeInfo = {
 };
 const STATE_MACHINE = (nameProperty: string): ResourceTypeInfo => ({
   nameProperties: [nameProperty],
+  generatedName: logicalName,
   arn: (s, n) => arnOf.stateMachine(s, n),
   ref: 'arn',
   attributes: { Arn: 'arn', Name: 'name' },
@@ -56,24 +71,28 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   'AWS::Serverless::Function': FUNCTION,
   'AWS::IAM::Role': {
     nameProperties: ['RoleName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.role(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::User': {
     nameProperties: ['UserName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.user(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::Group': {
     nameProperties: ['GroupName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.group(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::ManagedPolicy': {
     nameProperties: ['ManagedPolicyName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.managedPolicy(s, n, iamPath(prop)),
     ref: 'arn',
     attributes: { PolicyArn: 'arn' },
@@ -83,6 +102,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   'AWS::Serverless::SimpleTable': TABLE,
   'AWS::S3::Bucket': {
     nameProperties: ['BucketName'],
+    generatedName: bucketName,
     arn: (s, n) => arnOf.bucket(s, n),
     ref: 'name',
     attributes: { Arn: 'arn' },
@@ -90,6 +110,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SQS::Queue': {
     nameProperties: ['QueueName'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.queue(s, n),
     ref: 'queue-url',
     attributes: { Arn: 'arn', QueueName: 'name', QueueUrl: 'queue-url' },
@@ -97,6 +118,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SNS::Topic': {
     nameProperties: ['TopicName'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.topic(s, n),
     ref: 'arn',
     attributes: { TopicArn: 'arn', TopicName: 'name' },
@@ -104,6 +126,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SecretsManager::Secret': {
     nameProperties: ['Name'],
+    generatedName: logicalName,
     arn: (s, n) => arnOf.secret(s, n),
     ref: 'arn',
     attributes: { Id: 'arn' },
@@ -120,6 +143,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::Events::Rule': {
     nameProperties: ['Name'],
+    generatedName: stackName,
     arn: (s, n, prop) => {
       const bus = prop('EventBusName');
       return arnOf.rule(s, n, typeof bus === 'string' && !bus.startsWith('arn:') ? bus : 'default');
@@ -129,6 +153,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::Kinesis::Stream': {
     nameProperties: ['Name'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.stream(s, n),
     ref: 'name',
     attributes: { Arn: 'arn' },
