@@ -15,8 +15,11 @@ import type {
 } from '../../../model/index.js';
 import {
   authorize,
+  isNamePattern,
   parseRequestPrincipal,
-  splitArn,
+  toArnValue,
+  type ArnPattern,
+  type ArnValue,
   statementCoversAction,
   type CompiledPolicy,
   type CompiledPolicySet,
@@ -39,6 +42,21 @@ interface RequesterIndex {
   exact: Map<string, IndexedAllow[]>;
   /** The other Allow statements, by the service of their actions (`*` for any). */
   patterns: Map<string, IndexedAllow[]>;
+}
+
+/**
+ * Whether a Resource pattern could name the target: a literal match, a variable left open, or, for a target that
+ * stands for generated names, a pattern that covers some of them.
+ */
+function mayName(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) !== 'none';
+  return pattern.matches(target, () => undefined) !== false;
+}
+
+/** Whether a Resource pattern names the target for certain (every name it stands for). */
+function surelyNames(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) === 'all';
+  return pattern.matches(target, () => undefined) === true;
 }
 
 function serviceOf(action: string): string {
@@ -170,16 +188,25 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
     const index = (this.requesterIndex ??= this.buildRequesterIndex(requesters));
     const out = new Set<string>();
+    const target = this.target(access.resource);
     for (const { requester, statement } of index.exact.get(access.resource) ?? []) {
       if (statementCoversAction(statement, access.action)) out.add(requester);
     }
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    if (target.pattern) {
+      // A literal ARN may name one of the generated names the target stands for: those are not keyed by it.
+      for (const entries of index.exact.values()) {
+        for (const { requester, statement } of entries) {
+          if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
+          if ((statement.resources ?? []).some((p) => mayName(p, target))) out.add(requester);
+        }
+      }
+    }
     for (const bucket of [index.patterns.get(serviceOf(access.action)), index.patterns.get('*')]) {
       for (const { requester, statement } of bucket ?? []) {
         if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
         // Variables are left open here (the exact decision settles them); conditions are not looked at yet.
         const resources = statement.resources ?? [];
-        const matches = resources.some((p) => p.matches(target, () => undefined) !== false);
+        const matches = resources.some((p) => mayName(p, target));
         if (matches !== statement.negateResources || resources.length === 0) out.add(requester);
       }
     }
@@ -269,21 +296,29 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   mayBeDenied(principal: string, access: Access): boolean {
     const set = this.policySetFor(principal, access);
     if (set.boundary || set.session || set.scps.length > 0 || set.rcps.length > 0) return true;
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    const target = this.target(access.resource);
     const covers = (statement: CompiledStatement): boolean => {
       if (statement.effect !== 'Deny' || !statementCoversAction(statement, access.action)) return false;
       const resources = statement.resources;
       if (!resources) return true;
       // Variables stay open (undefined counts as a possible match); conditions are left to the exact decision.
-      const named = resources.some((p) => p.matches(target, () => undefined) !== false);
-      return statement.negateResources
-        ? !resources.every((p) => p.matches(target, () => undefined) === true)
-        : named;
+      const named = resources.some((p) => mayName(p, target));
+      return statement.negateResources ? !resources.every((p) => surelyNames(p, target)) : named;
     };
     const service = serviceOf(access.action);
     const denies = (policy: CompiledPolicy): boolean =>
       touchesService(policy, service, 'Deny') && policy.statements.some(covers);
     return set.identity.some(denies) || (set.resource !== undefined && denies(set.resource));
+  }
+
+  /** The access's resource as the authorizer matches it; a generated name stands for every name of its pattern. */
+  private target(resource: string): ArnValue {
+    return toArnValue(resource, this.isPattern(resource));
+  }
+
+  /** S3 object keys (`bucket/*`) are requests on objects; only a generated bucket name makes one a pattern. */
+  private isPattern(resource: string): boolean {
+    return isNamePattern(this.baseResource(resource));
   }
 
   decide(principal: string, access: Access): Decision {
@@ -293,6 +328,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: caller,
         action: access.action,
         resource: access.resource,
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
         ...this.resourceAccountOf(access.resource),
         ...this.knownContext(principal, caller, access),
       },
@@ -312,6 +348,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: caller,
         action: access.action,
         resource: access.resource,
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
         ...this.resourceAccountOf(access.resource),
         context: { ...known, ...context },
       },
