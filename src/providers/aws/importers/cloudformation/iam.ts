@@ -7,6 +7,7 @@ import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from '../../catalog/i
 import type { ImportContext } from './context.js';
 import type { Path } from './path.js';
 import { isRecord, isSymbolic, type TemplateResource } from './resolver.js';
+import { settleUnresolvedInPolicy } from './unresolvedInPolicy.js';
 import {
   asList,
   describe,
@@ -31,7 +32,16 @@ export function addPolicyAttachment(
   attachment: { id: string; name: string; type: PolicyType; attachedTo: string; document: unknown },
   path: Path,
 ): void {
-  ctx.builder.addPolicy({ ...attachment, source: ctx.sourceAt(path) });
+  const { document, unresolved } = settleUnresolvedInPolicy(attachment.document);
+  for (const marker of unresolved) {
+    // An import with no export has its own notice from the resolver; this one says what it means for the policy.
+    ctx.builder.addNotice({
+      code: 'unresolved-reference',
+      message: `policy ${attachment.name} names '\${${marker}}', which is only known at deployment; the statements naming it match nothing here`,
+      file: ctx.file,
+    });
+  }
+  ctx.builder.addPolicy({ ...attachment, document, source: ctx.sourceAt(path) });
 }
 
 /** An inline identity policy: id `<principal>#inline/<name>`. */

@@ -1,0 +1,60 @@
+/**
+ * Values the resolver could not settle (`${ImportValue:Name}`, a parameter with no value, `${Fn.Attr}`) must not
+ * reach a policy as `${...}`: IAM would read them as policy variables, i.e. as context keys the request might
+ * carry, and a Resource such as `table/${ImportValue:T}` would become a conditional grant on every table. In a
+ * policy's Resource, NotResource and Principal they become literal text that matches nothing, and are noticed.
+ */
+import { isRecord } from './resolver.js';
+
+/** IAM policy variables are `${service:key}` with a lower-case service prefix, or `${*}`, `${?}`, `${$}`. */
+const POLICY_VARIABLE = /^(?:[a-z][a-z0-9.-]*:[^:][^}]*|\*|\?|\$)$/;
+
+/** The resolver's markers for what it could not evaluate, leaving policy variables alone. */
+const MARKER = /\$\{([^}]*)\}/g;
+
+const POLICY_ELEMENTS = ['Resource', 'NotResource', 'Principal', 'NotPrincipal'];
+
+function settleText(text: string, found: Set<string>): string {
+  if (!text.includes('${')) return text;
+  return text.replace(MARKER, (whole, body: string) => {
+    const trimmed = body.trim();
+    if (POLICY_VARIABLE.test(trimmed)) return whole;
+    found.add(trimmed);
+    // Braces without the dollar are no variable: the text now names a resource that does not exist.
+    return `{unresolved:${trimmed}}`;
+  });
+}
+
+function settleValue(value: unknown, found: Set<string>): unknown {
+  if (typeof value === 'string') return settleText(value, found);
+  if (Array.isArray(value)) return value.map((item) => settleValue(item, found));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = settleValue(item, found);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The document with unresolved values in Resource/NotResource/Principal made inert, and the markers found
+ * (for the caller's notice). Anything else (a document given as JSON text) is returned as it is.
+ */
+export function settleUnresolvedInPolicy(document: unknown): { document: unknown; unresolved: string[] } {
+  const found = new Set<string>();
+  if (!isRecord(document)) return { document, unresolved: [] };
+  const statements = document.Statement;
+  const settleStatement = (statement: unknown): unknown => {
+    if (!isRecord(statement)) return statement;
+    const out: Record<string, unknown> = { ...statement };
+    for (const key of POLICY_ELEMENTS) if (key in out) out[key] = settleValue(out[key], found);
+    return out;
+  };
+  const settled = Array.isArray(statements)
+    ? statements.map(settleStatement)
+    : statements === undefined
+      ? undefined
+      : settleStatement(statements);
+  if (found.size === 0) return { document, unresolved: [] };
+  return { document: { ...document, Statement: settled }, unresolved: [...found] };
+}
