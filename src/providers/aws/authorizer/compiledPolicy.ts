@@ -173,6 +173,8 @@ function matchResource(statement: CompiledStatement, scope: EvaluationScope): Tr
       // A resource that stands for generated names: a pattern covering only some of them may match.
       const relation = pattern.relate(resource, scope.variable);
       if (relation === 'some') {
+        // What decides it is the name CloudFormation picks, named so the finding says so.
+        scope.noteUnknown(`generated name of ${resource.parts?.[5] ?? resource.text}`);
         result = MAYBE;
         continue;
       }

@@ -493,7 +493,7 @@ export class Resolver {
     const exported = this.input.exports?.get(name);
     if (exported !== undefined) return exported;
     this.input.unresolved?.(
-      `Fn::ImportValue '${name}' names no export of the templates scanned; scan the stack that exports it with this one`,
+      `Fn::ImportValue '${name}' names no export of the templates scanned, so what uses it is left out; scan the stack that exports it with this one`,
     );
     // Inner `${...}` (an unresolved Sub) would nest braces; the marker keeps one level.
     return `\${ImportValue:${name.replace(/\$\{([^}]*)\}/g, '$1')}}`;

@@ -14,18 +14,26 @@ const MARKER = /\$\{([^}]*)\}/g;
 
 const POLICY_ELEMENTS = ['Resource', 'NotResource', 'Principal', 'NotPrincipal'];
 
-function settleText(text: string, found: Set<string>): string {
+/** What settling met: the markers to notice, and whether any text changed. */
+interface Found {
+  markers: Set<string>;
+  changed: boolean;
+}
+
+function settleText(text: string, found: Found): string {
   if (!text.includes('${')) return text;
   return text.replace(MARKER, (whole, body: string) => {
     const trimmed = body.trim();
     if (POLICY_VARIABLE.test(trimmed)) return whole;
-    found.add(trimmed);
+    // An import with no export was reported once by the resolver, where it was met.
+    if (!trimmed.startsWith('ImportValue:')) found.markers.add(trimmed);
+    found.changed = true;
     // Braces without the dollar are no variable: the text now names a resource that does not exist.
     return `{unresolved:${trimmed}}`;
   });
 }
 
-function settleValue(value: unknown, found: Set<string>): unknown {
+function settleValue(value: unknown, found: Found): unknown {
   if (typeof value === 'string') return settleText(value, found);
   if (Array.isArray(value)) return value.map((item) => settleValue(item, found));
   if (isRecord(value)) {
@@ -41,7 +49,7 @@ function settleValue(value: unknown, found: Set<string>): unknown {
  * (for the caller's notice). Anything else (a document given as JSON text) is returned as it is.
  */
 export function settleUnresolvedInPolicy(document: unknown): { document: unknown; unresolved: string[] } {
-  const found = new Set<string>();
+  const found: Found = { markers: new Set(), changed: false };
   if (!isRecord(document)) return { document, unresolved: [] };
   const statements = document.Statement;
   const settleStatement = (statement: unknown): unknown => {
@@ -55,6 +63,6 @@ export function settleUnresolvedInPolicy(document: unknown): { document: unknown
     : statements === undefined
       ? undefined
       : settleStatement(statements);
-  if (found.size === 0) return { document, unresolved: [] };
-  return { document: { ...document, Statement: settled }, unresolved: [...found] };
+  if (!found.changed) return { document, unresolved: [] };
+  return { document: { ...document, Statement: settled }, unresolved: [...found.markers] };
 }

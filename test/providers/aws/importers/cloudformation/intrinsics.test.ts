@@ -56,7 +56,7 @@ describe('intrinsic functions', () => {
       expect.arrayContaining([
         expect.stringContaining("Fn::ImportValue 'shared-table-arn' names no export"),
         expect.stringContaining("parameter 'Secret' takes its value from SSM parameter"),
-        expect.stringContaining("names '${ImportValue:shared-table-arn}'"),
+        expect.stringContaining("names '${Owner}'"),
       ]),
     );
   });
