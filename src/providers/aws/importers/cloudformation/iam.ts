@@ -32,15 +32,8 @@ export function addPolicyAttachment(
   attachment: { id: string; name: string; type: PolicyType; attachedTo: string; document: unknown },
   path: Path,
 ): void {
-  const { document, unresolved } = settleUnresolvedInPolicy(attachment.document);
-  for (const marker of unresolved) {
-    // An import with no export has its own notice from the resolver; this one says what it means for the policy.
-    ctx.builder.addNotice({
-      code: 'unresolved-reference',
-      message: `policy ${attachment.name} names '\${${marker}}', which is only known at deployment; the statements naming it match nothing here`,
-      file: ctx.file,
-    });
-  }
+  // Unresolved values are literal text in the policy, never IAM policy variables (see unresolvedInPolicy.ts).
+  const document = settleUnresolvedInPolicy(attachment.document);
   ctx.builder.addPolicy({ ...attachment, document, source: ctx.sourceAt(path) });
 }
 

@@ -285,7 +285,11 @@ export class Resolver {
         ? asText(declaration.Default)
         : undefined;
     const value = given ?? fallback;
-    if (value === undefined && type.startsWith('AWS::SSM::Parameter::Value')) {
+    if (value === undefined && !type.startsWith('AWS::SSM::Parameter::Value')) {
+      this.input.unresolved?.(
+        `parameter '${name}' has no Default; names built from it keep '\${${name}}' (give it with --param ${name}=VALUE)`,
+      );
+    } else if (value === undefined) {
       const source = isRecord(declaration) ? asText(declaration.Default) : undefined;
       this.input.unresolved?.(
         `parameter '${name}' takes its value from SSM parameter ${source ? `'${source}'` : '(named at deployment)'}, ` +
