@@ -28,6 +28,7 @@ import {
 import type { ContextValue } from '../types.js';
 import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
 import { EstatePolicies } from './estatePolicies.js';
+import { literalPrefix, PrefixIndex } from './prefixIndex.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
@@ -40,6 +41,8 @@ interface IndexedAllow {
 interface RequesterIndex {
   /** Allow statements whose Resource elements are all literal ARNs, under each ARN. */
   exact: Map<string, IndexedAllow[]>;
+  /** The same lists, found by a generated name's literal prefix. */
+  exactByPrefix: PrefixIndex<IndexedAllow[]>;
   /** The other Allow statements, by the service of their actions (`*` for any). */
   patterns: Map<string, IndexedAllow[]>;
 }
@@ -194,7 +197,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     }
     if (target.pattern) {
       // A literal ARN may name one of the generated names the target stands for: those are not keyed by it.
-      for (const entries of index.exact.values()) {
+      for (const entries of index.exactByPrefix.compatible(literalPrefix(target.text))) {
         for (const { requester, statement } of entries) {
           if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
           if ((statement.resources ?? []).some((p) => mayName(p, target))) out.add(requester);
@@ -215,7 +218,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
 
   /** Requesters' Allow statements by the exact ARN they name, or by service when they use wildcards. */
   private buildRequesterIndex(requesters: Principal[]): RequesterIndex {
-    const index: RequesterIndex = { exact: new Map(), patterns: new Map() };
+    const index: RequesterIndex = { exact: new Map(), exactByPrefix: new PrefixIndex(), patterns: new Map() };
     for (const requester of requesters) {
       const set = this.policies.principalSet(requester.id, requester.account);
       for (const statement of identityStatements(set, 'Allow')) {
@@ -227,9 +230,13 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         if (literal) {
           for (const pattern of statement.resources ?? []) {
             const text = (pattern.tokens[0] as { text: string }).text;
-            const list = index.exact.get(text) ?? [];
+            let list = index.exact.get(text);
+            if (!list) {
+              list = [];
+              index.exact.set(text, list);
+              index.exactByPrefix.add(text, list);
+            }
             list.push(entry);
-            index.exact.set(text, list);
           }
           continue;
         }

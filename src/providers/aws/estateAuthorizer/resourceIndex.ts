@@ -5,6 +5,7 @@
 import type { FunctionNode, Resource } from '../../../model/index.js';
 import { isNamePattern, splitArn, toArnValue, type ArnPattern } from '../authorizer/index.js';
 import { RESOURCE_ACTIONS, resourceFromArn, type ResourceActions } from '../estate/index.js';
+import { literalPrefix, PrefixIndex } from './prefixIndex.js';
 
 /** One key a resource can be requested under: its ARN, or `<bucket ARN>/*` for object-level S3 actions. */
 export interface ResourceKey {
@@ -22,7 +23,7 @@ export class ResourceIndex {
   readonly byId = new Map<string, Resource>();
   private readonly keys: ResourceKey[] = [];
   /** Keys of resources whose id stands for generated names (`*` in the resource part). */
-  private readonly patternKeys: ResourceKey[] = [];
+  private readonly patternKeys = new PrefixIndex<ResourceKey>();
   private readonly byService = new Map<string, ResourceKey[]>();
 
   /**
@@ -52,7 +53,7 @@ export class ResourceIndex {
 
   private add(key: ResourceKey): void {
     this.keys.push(key);
-    if (isNamePattern(key.resource.id)) this.patternKeys.push(key);
+    if (isNamePattern(key.resource.id)) this.patternKeys.add(literalPrefix(key.key), key);
     const list = this.byService.get(key.resource.service) ?? [];
     list.push(key);
     this.byService.set(key.resource.service, list);
@@ -92,14 +93,17 @@ export class ResourceIndex {
       : keys.filter(
           (k) => pattern.matches({ text: k.key, parts: splitArn(k.key) }, () => undefined) === true,
         );
-    // A generated name (`stack-Table-*`) sorts apart from the concrete names it stands for: try each.
-    if (this.patternKeys.length === 0) return found;
+    // A generated name (`stack-Table-*`) sorts apart from the concrete names it stands for: try those whose
+    // literal prefix is compatible with the pattern's.
+    if (this.patternKeys.size === 0) return found;
     const listed = new Set(found);
-    const generated = this.patternKeys.filter(
-      (k) =>
-        !listed.has(k) &&
-        (pattern.variables || pattern.relate(toArnValue(k.key, true), () => undefined) !== 'none'),
-    );
+    const generated = this.patternKeys
+      .compatible(prefix)
+      .filter(
+        (k) =>
+          !listed.has(k) &&
+          (pattern.variables || pattern.relate(toArnValue(k.key, true), () => undefined) !== 'none'),
+      );
     return generated.length > 0 ? [...found, ...generated] : found;
   }
 }
