@@ -244,3 +244,51 @@ Resources:
     expect(unnamed.resources.map((r) => r.name).sort()).toEqual(['${AWS::StackName}-jobs', 'Bucket']);
   });
 });
+
+describe('exports that import', () => {
+  it('follows an export whose value imports another stack export, through every stack', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ares-exports-'));
+    const write = (stack: string, text: string) => {
+      mkdirSync(join(root, stack));
+      writeFileSync(join(root, stack, 'template.yaml'), text);
+    };
+    write(
+      'data',
+      `Resources:
+  Table: { Type: AWS::DynamoDB::Table }
+Outputs:
+  TableArn:
+    Value: !GetAtt Table.Arn
+    Export: { Name: !Sub '\${AWS::StackName}-TableArn' }
+`,
+    );
+    write(
+      'relay',
+      `Resources:
+  Q: { Type: AWS::SQS::Queue }
+Outputs:
+  Forwarded:
+    Value: !ImportValue data-TableArn
+    Export: { Name: relay-TableArn }
+`,
+    );
+    write(
+      'app',
+      `Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] }
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement: [{ Effect: Allow, Action: dynamodb:GetItem, Resource: !ImportValue relay-TableArn }]
+`,
+    );
+    const { estate } = scanPaths([root], OPTIONS);
+    const policy = estate.policies.find((p) => p.name === 'p');
+    expect(JSON.stringify(policy?.document)).toContain(table('data-Table-*'));
+    expect(estate.notices).toEqual([]);
+  });
+});

@@ -192,7 +192,9 @@ export function loadEstates(
     try {
       const estate = importer.import(input, {
         ...options,
-        ...(stack !== undefined ? { stack, exports } : {}),
+        // Serverless resources may import too; only templates have a stack of their own here.
+        ...(stack !== undefined ? { stack } : {}),
+        exports,
       });
       estates.push(estate);
       stats.imported++;
