@@ -292,3 +292,33 @@ Outputs:
     expect(estate.notices).toEqual([]);
   });
 });
+
+describe('random ids', () => {
+  it("keeps two stacks' implicit ServerlessRestApi apart", () => {
+    const root = mkdtempSync(join(tmpdir(), 'ares-apis-'));
+    for (const stack of ['front', 'back']) {
+      mkdirSync(join(root, stack));
+      writeFileSync(
+        join(root, stack, 'template.yaml'),
+        `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      CodeUri: src/
+      Events:
+        Get: { Type: Api, Properties: { Path: /, Method: get, Auth: { Authorizer: AWS_IAM } } }
+`,
+      );
+    }
+    const { estate } = scanPaths([root], OPTIONS);
+    const apis = estate.resources.filter((r) => r.service === 'execute-api').map((r) => r.name);
+    expect(apis.sort()).toEqual(['back-ServerlessRestApi', 'front-ServerlessRestApi']);
+    const sources = estate.triggers.map((t) => `${t.source} -> ${t.target}`).sort();
+    expect(sources).toHaveLength(2);
+    expect(sources[0]).toMatch(/back-ServerlessRestApi\/.* -> .*function:back-Fn-\*$/);
+    expect(sources[1]).toMatch(/front-ServerlessRestApi\/.* -> .*function:front-Fn-\*$/);
+  });
+});

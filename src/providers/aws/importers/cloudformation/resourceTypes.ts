@@ -16,7 +16,7 @@ export interface ResourceTypeInfo {
   attributes: Record<string, RefKind>;
   /**
    * The name CloudFormation generates when no name property is set, as a pattern (`*` for the random suffix it
-   * appends at deployment). Absent for types whose id is random (API ids, KMS key ids): the logical id stands in.
+   * appends at deployment); for types whose id is random (API ids, KMS key ids), a stand-in that is no pattern.
    */
   generatedName?: (stack: string, logicalId: string) => string;
   /** True when the type becomes a `Resource` of the estate (something a request acts on). */
@@ -29,6 +29,12 @@ const stackName = (stack: string, logicalId: string): string => `${stack}-${logi
 const bucketName = (stack: string, logicalId: string): string => stackName(stack, logicalId).toLowerCase();
 /** Step Functions and Secrets Manager leave the stack out: `<LogicalId>-<suffix>`. */
 const logicalName = (_stack: string, logicalId: string): string => `${logicalId}-*`;
+
+/**
+ * API ids and KMS key ids are random, not built from names, so no pattern describes them; `<stack>-<LogicalId>`
+ * stands in, as the logical id does outside a stack, and keeps two stacks' `ServerlessRestApi` apart.
+ */
+const standIn = (stack: string, logicalId: string): string => `${stack}-${logicalId}`;
 
 const iamPath = (prop: (key: string) => unknown): string => {
   const path = prop('Path');
@@ -60,6 +66,7 @@ const STATE_MACHINE = (nameProperty: string): ResourceTypeInfo => ({
 });
 const API: ResourceTypeInfo = {
   nameProperties: [],
+  generatedName: standIn,
   arn: (s, n) => arnOf.api(s, n),
   ref: 'name',
   attributes: { ApiId: 'name', RestApiId: 'name' },
@@ -168,6 +175,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::KMS::Key': {
     nameProperties: [],
+    generatedName: standIn,
     arn: (s, n) => arnOf.key(s, n),
     ref: 'name',
     attributes: { Arn: 'arn', KeyId: 'name' },
