@@ -9,7 +9,9 @@ describe('generated names at run time', () => {
   it('finds the profile id of a deployed name that CloudFormation generated', () => {
     expect(lookupGeneratedName(table, 'shop-Writer-1A2B3C4D5E6F')).toBe(fnA);
     expect(lookupGeneratedName(table, `${fnA.slice(0, -1)}1A2B3C4D5E6F`)).toBe(fnA);
-    expect(lookupGeneratedName(table, 'shop-Writer2-XYZ')).toBe(fnB);
+    expect(lookupGeneratedName(table, `${fnB.slice(0, -1)}XYZ`)).toBe(fnB);
+    // Writer2's name is no Writer name: the generated part starts after the dash.
+    expect(lookupGeneratedName(table, 'shop-Writer2-XYZ')).toBeUndefined();
   });
 
   it('matches no slash or colon in the generated part, and nothing ambiguous', () => {
