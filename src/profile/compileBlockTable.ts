@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { bypassGroupKey, findingGroupKey } from './bypassGroups.js';
+import { lookupGeneratedName } from './generatedNames.js';
 import type {
   BlockedAccess,
   BlockTable,
@@ -169,7 +170,12 @@ export function unqualifiedFunctionArn(arn: string): string {
 
 /** The function id for a name or (qualified) ARN as a function sees itself at run time, if the table knows it. */
 export function resolveFunctionId(table: BlockTable, nameOrArn: string): string | undefined {
-  return table.functionIds[nameOrArn] ?? table.functionIds[unqualifiedFunctionArn(nameOrArn)];
+  const unqualified = unqualifiedFunctionArn(nameOrArn);
+  return (
+    table.functionIds[nameOrArn] ??
+    table.functionIds[unqualified] ??
+    lookupGeneratedName(table.functionIds, unqualified)
+  );
 }
 
 /** The principal id for an ARN, name, or role session ARN (`…:assumed-role/NAME/SESSION`), if the table knows it. */
@@ -177,7 +183,8 @@ export function resolvePrincipalId(table: BlockTable, arnOrName: string): string
   const exact = table.principalIds[arnOrName];
   if (exact !== undefined) return exact;
   const session = SESSION_ARN.exec(arnOrName);
-  return session ? table.principalIds[session[1]!] : undefined;
+  const key = session ? session[1]! : arnOrName;
+  return table.principalIds[key] ?? lookupGeneratedName(table.principalIds, key);
 }
 
 /** JSON with object keys sorted at every level: the same content always gives the same text. */

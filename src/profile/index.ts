@@ -27,3 +27,4 @@ export {
   type CompileOptions,
 } from './compileBlockTable.js';
 export { denialClassOf, bypassGroupKey, findingGroupKey } from './bypassGroups.js';
+export { lookupGeneratedName } from './generatedNames.js';

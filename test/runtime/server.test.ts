@@ -85,12 +85,14 @@ describe('POST /v1/decide', () => {
   it('resolves a role session ARN and a function by qualified ARN', async () => {
     const answer = await decide({
       function: `${ids.X}:live`,
-      principal: `arn:aws:sts::123456789012:assumed-role/OrderConsumerRole/session-1`,
+      // SAM's role for OrderConsumer, as CloudFormation names it in stack `estate`: the profile knows it as
+      // `estate-OrderConsumerRole-*`, the deployed session carries the generated suffix.
+      principal: `arn:aws:sts::123456789012:assumed-role/estate-OrderConsumerRole-1A2B3C4D5E6F/session-1`,
     });
     expect(answer).toMatchObject({
       decision: 'allow',
       function: ids.X,
-      origin: 'arn:aws:iam::123456789012:role/OrderConsumerRole',
+      origin: 'arn:aws:iam::123456789012:role/estate-OrderConsumerRole-*',
     });
   });
 

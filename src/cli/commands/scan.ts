@@ -20,7 +20,12 @@ import {
   type ReachabilityProfile,
 } from '../../profile/index.js';
 import { createAwsEstateAuthorizer } from '../../providers/aws/estateAuthorizer/index.js';
-import { awsImporters, DEFAULT_IMPORT_OPTIONS, loadEstates } from '../../providers/aws/importers/index.js';
+import {
+  awsImporters,
+  DEFAULT_IMPORT_OPTIONS,
+  loadEstates,
+  type StackAssignment,
+} from '../../providers/aws/importers/index.js';
 import { openProfileStore } from '../../runtime/profileStore.js';
 import { UsageError } from '../errors.js';
 import { ARES_VERSION } from '../version.js';
@@ -40,6 +45,9 @@ Options:
   --account ID                        account id for pseudo parameters (default 123456789012)
   --region R                          region for pseudo parameters (default us-east-1)
   --param K=V                         template parameter value (repeatable)
+  --stack NAME=PATH                   templates at PATH (a file or directory) are deployed as stack NAME
+                                      (repeatable; otherwise samconfig.toml/yaml stack_name, else the
+                                      template's directory name)
   --include-implicit                  also report accesses the requester was never granted (info)
   --fail-on high|medium|low|info      exit 1 when a finding at or above this severity exists
   --save [FILE]                       also store the profile (block table, findings, stats) in the
@@ -67,16 +75,23 @@ export interface ScanOptions {
   region: string;
   params: Record<string, string>;
   includeImplicit: boolean;
+  /** `--stack NAME=PATH` assignments. */
+  stacks?: StackAssignment[];
 }
 
 /** Loads, profiles and searches; the whole scan without output, for the CLI and for tests. */
 export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
-  const loaded = loadEstates(inputs, awsImporters, {
-    ...DEFAULT_IMPORT_OPTIONS,
-    account: options.account,
-    region: options.region,
-    params: options.params,
-  });
+  const loaded = loadEstates(
+    inputs,
+    awsImporters,
+    {
+      ...DEFAULT_IMPORT_OPTIONS,
+      account: options.account,
+      region: options.region,
+      params: options.params,
+    },
+    { stacks: options.stacks ?? [] },
+  );
   const estate = mergeEstates(loaded.estates);
   const authorizer = createAwsEstateAuthorizer(estate);
   const profile = buildProfile(estate, authorizer);
@@ -148,6 +163,21 @@ function parseParams(values: string[]): Record<string, string> {
   return params;
 }
 
+/** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
+const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+
+function parseStacks(values: string[]): StackAssignment[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UsageError(`--stack takes NAME=PATH, not "${value}"`);
+    const name = value.slice(0, eq);
+    const path = value.slice(eq + 1);
+    if (!STACK_NAME.test(name)) throw new UsageError(`--stack: "${name}" is not a CloudFormation stack name`);
+    if (!existsSync(path)) throw new UsageError(`--stack ${name}: no such file or directory: ${path}`);
+    return { name, path };
+  });
+}
+
 export function render(report: ScanReport, format: (typeof FORMATS)[number]): string {
   switch (format) {
     case 'json':
@@ -180,6 +210,7 @@ export function runScan(
       account: { type: 'string', default: DEFAULT_IMPORT_OPTIONS.account },
       region: { type: 'string', default: DEFAULT_IMPORT_OPTIONS.region },
       param: { type: 'string', multiple: true, default: [] },
+      stack: { type: 'string', multiple: true, default: [] },
       'include-implicit': { type: 'boolean', default: false },
       'fail-on': { type: 'string' },
       save: { type: 'string' },
@@ -209,6 +240,7 @@ export function runScan(
     region: values.region,
     params: parseParams(values.param),
     includeImplicit: values['include-implicit'],
+    stacks: parseStacks(values.stack),
   });
   const { report } = outcome;
   if (values.save !== undefined) {

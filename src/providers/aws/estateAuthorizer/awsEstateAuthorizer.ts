@@ -16,8 +16,12 @@ import type {
 import {
   authorize,
   compilePolicy,
+  isNamePattern,
   parseRequestPrincipal,
   splitArn,
+  toArnValue,
+  type ArnPattern,
+  type ArnValue,
   statementCoversAction,
   type CompiledPolicy,
   type CompiledPolicySet,
@@ -37,6 +41,7 @@ import { ANONYMOUS_REQUESTER } from '../estate/requesterIds.js';
 import { collectRequesters, type EstateRequesters } from './estateRequesters.js';
 import { EstatePolicies } from './estatePolicies.js';
 import { resourcesFromPolicies } from './policyResources.js';
+import { literalPrefix, PrefixIndex } from './prefixIndex.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
@@ -73,8 +78,25 @@ interface IndexedAllow {
 interface RequesterIndex {
   /** Allow statements whose Resource elements are all literal ARNs, under each ARN. */
   exact: Map<string, IndexedAllow[]>;
+  /** The same lists, found by a generated name's literal prefix. */
+  exactByPrefix: PrefixIndex<IndexedAllow[]>;
   /** The other Allow statements, by the service of their actions (`*` for any). */
   patterns: Map<string, IndexedAllow[]>;
+}
+
+/**
+ * Whether a Resource pattern could name the target: a literal match, a variable left open, or, for a target that
+ * stands for generated names, a pattern that covers some of them.
+ */
+function mayName(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) !== 'none';
+  return pattern.matches(target, () => undefined) !== false;
+}
+
+/** Whether a Resource pattern names the target for certain (every name it stands for). */
+function surelyNames(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) === 'all';
+  return pattern.matches(target, () => undefined) === true;
 }
 
 function serviceOf(action: string): string {
@@ -96,6 +118,8 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   readonly cloud = 'aws' as const;
   readonly policies: EstatePolicies;
   readonly resources: ResourceIndex;
+  /** Resources known only from the policies that name them (see `resourcesFromPolicies`). */
+  private readonly namedByPolicies = new Set<string>();
   private readonly principals = new Map<string, Principal>();
   private readonly functions = new Map<string, FunctionNode>();
   /** Per bucket ARN, the object-key patterns the estate's policies name. */
@@ -109,6 +133,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     this.objectKeys = this.collectObjectKeys();
     // Exports without an inventory name their tables and buckets only in policies: those are resources too.
     const named = resourcesFromPolicies(estate, this.policies);
+    for (const r of named) this.namedByPolicies.add(r.id);
     this.resources = new ResourceIndex([...estate.resources, ...named], estate.functions, this.objectKeys);
     for (const p of estate.principals) this.principals.set(p.id, p);
     for (const f of estate.functions) this.functions.set(f.id, f);
@@ -287,16 +312,25 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
     const index = (this.requesterIndex ??= this.buildRequesterIndex(requesters));
     const out = new Set<string>();
+    const target = this.target(access.resource);
     for (const { requester, statement } of index.exact.get(access.resource) ?? []) {
       if (statementCoversAction(statement, access.action)) out.add(requester);
     }
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    if (target.pattern) {
+      // A literal ARN may name one of the generated names the target stands for: those are not keyed by it.
+      for (const entries of index.exactByPrefix.compatible(literalPrefix(target.text))) {
+        for (const { requester, statement } of entries) {
+          if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
+          if ((statement.resources ?? []).some((p) => mayName(p, target))) out.add(requester);
+        }
+      }
+    }
     for (const bucket of [index.patterns.get(serviceOf(access.action)), index.patterns.get('*')]) {
       for (const { requester, statement } of bucket ?? []) {
         if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
         // Variables are left open here (the exact decision settles them); conditions are not looked at yet.
         const resources = statement.resources ?? [];
-        const matches = resources.some((p) => p.matches(target, () => undefined) !== false);
+        const matches = resources.some((p) => mayName(p, target));
         if (matches !== statement.negateResources || resources.length === 0) out.add(requester);
       }
     }
@@ -305,7 +339,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
 
   /** Requesters' Allow statements by the exact ARN they name, or by service when they use wildcards. */
   private buildRequesterIndex(requesters: Principal[]): RequesterIndex {
-    const index: RequesterIndex = { exact: new Map(), patterns: new Map() };
+    const index: RequesterIndex = { exact: new Map(), exactByPrefix: new PrefixIndex(), patterns: new Map() };
     for (const requester of requesters) {
       // Outside requesters get in only through resource policies, whose resources are checked exhaustively.
       if (requester.outside === true) continue;
@@ -320,9 +354,13 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         if (literal) {
           for (const pattern of statement.resources ?? []) {
             const text = (pattern.tokens[0] as { text: string }).text;
-            const list = index.exact.get(text) ?? [];
+            let list = index.exact.get(text);
+            if (!list) {
+              list = [];
+              index.exact.set(text, list);
+              index.exactByPrefix.add(text, list);
+            }
             list.push(entry);
-            index.exact.set(text, list);
           }
           continue;
         }
@@ -412,21 +450,32 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   mayBeDenied(principal: string, access: Access): boolean {
     const set = this.policySetFor(principal, access);
     if (set.boundary || set.session || set.scps.length > 0 || set.rcps.length > 0) return true;
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    const target = this.target(access.resource);
     const covers = (statement: CompiledStatement): boolean => {
       if (statement.effect !== 'Deny' || !statementCoversAction(statement, access.action)) return false;
       const resources = statement.resources;
       if (!resources) return true;
       // Variables stay open (undefined counts as a possible match); conditions are left to the exact decision.
-      const named = resources.some((p) => p.matches(target, () => undefined) !== false);
-      return statement.negateResources
-        ? !resources.every((p) => p.matches(target, () => undefined) === true)
-        : named;
+      const named = resources.some((p) => mayName(p, target));
+      return statement.negateResources ? !resources.every((p) => surelyNames(p, target)) : named;
     };
     const service = serviceOf(access.action);
     const denies = (policy: CompiledPolicy): boolean =>
       touchesService(policy, service, 'Deny') && policy.statements.some(covers);
     return set.identity.some(denies) || (set.resource !== undefined && denies(set.resource));
+  }
+
+  /** The access's resource as the authorizer matches it; a generated name stands for every name of its pattern. */
+  private target(resource: string): ArnValue {
+    return toArnValue(resource, this.isPattern(resource));
+  }
+
+  /** S3 object keys (`bucket/*`) are requests on objects; only a generated bucket name makes one a pattern. */
+  private isPattern(resource: string): boolean {
+    const base = this.baseResource(resource);
+    // A wildcard a policy names (`table/pay*`) is decided as written; only a name CloudFormation will generate
+    // stands for each of the names it can take.
+    return !this.namedByPolicies.has(base) && isNamePattern(base);
   }
 
   decide(principal: string, access: Access): Decision {
@@ -438,6 +487,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: acting.caller,
         action: access.action,
         resource: access.resource,
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
         ...this.resourceAccountOf(access.resource, acting.caller),
         ...this.knownContext(acting, access),
       },
@@ -457,6 +507,7 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         principal: acting.caller,
         action: access.action,
         resource: access.resource,
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
         ...this.resourceAccountOf(access.resource, acting.caller),
         context: { ...known, ...context },
       },

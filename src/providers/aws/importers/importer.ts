@@ -9,6 +9,13 @@ export interface ImportOptions {
   partition: string;
   /** Template parameter overrides from `--param K=V`. */
   params: Record<string, string>;
+  /**
+   * The CloudFormation stack the template is deployed as (see stackNames.ts). When set, `AWS::StackName` is it and
+   * resources without a name property get CloudFormation's generated name pattern `<stack>-<LogicalId>-*`.
+   */
+  stack?: string;
+  /** `Outputs.*.Export` values of every template of the scan, by export name, for `Fn::ImportValue`. */
+  exports?: ReadonlyMap<string, unknown>;
 }
 
 export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {

@@ -19,5 +19,7 @@ export {
   listInputFiles,
   type InputFile,
   type LoadedEstates,
+  type LoadOptions,
   type LoadStats,
 } from './loadEstate.js';
+export { samconfigStackName, StackNamer, type StackAssignment } from './stackNames.js';

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Estate, EstateError, Notice } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
-import { parseTemplateText } from './cloudformation/index.js';
+import { cloudFormationImporter, parseTemplateText, templateExports } from './cloudformation/index.js';
+import { StackNamer, type StackAssignment } from './stackNames.js';
 import {
   isUnsupportedName,
   unsupportedByContent,
@@ -51,12 +52,14 @@ export interface LoadedEstates {
 export interface InputFile {
   file: string;
   listed: boolean;
+  /** The scan input (directory or file) it was found under: where samconfig files are looked for. */
+  root: string;
 }
 
 /** The input files under the given paths: listed files as given, directories walked for likely inputs. */
 export function listInputFiles(paths: string[], errors: EstateError[]): InputFile[] {
   const out: InputFile[] = [];
-  const walk = (dir: string): void => {
+  const walk = (dir: string, root: string): void => {
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
@@ -76,12 +79,12 @@ export function listInputFiles(paths: string[], errors: EstateError[]): InputFil
         continue;
       }
       if (stats.isDirectory()) {
-        if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) walk(path);
+        if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) walk(path, root);
       } else if (
         (INPUT_FILE.test(name) || isUnsupportedName(name)) &&
         !/^(package(-lock)?|tsconfig|composer)\.json$/.test(name)
       ) {
-        out.push({ file: path, listed: false });
+        out.push({ file: path, listed: false, root });
       }
     }
   };
@@ -97,8 +100,8 @@ export function listInputFiles(paths: string[], errors: EstateError[]): InputFil
       });
       continue;
     }
-    if (stats.isDirectory()) walk(path);
-    else out.push({ file: path, listed: true });
+    if (stats.isDirectory()) walk(path, path);
+    else out.push({ file: path, listed: true, root: path });
   }
   return out;
 }
@@ -120,15 +123,52 @@ function readInput(file: string): ImportInput | EstateError {
   }
 }
 
+/** How the loader names stacks: `--stack NAME=PATH` assignments (the rest from samconfig or the directory). */
+export interface LoadOptions {
+  stacks?: readonly StackAssignment[];
+}
+
+/** A file recognised by an importer, waiting for the exports of every template before it is imported. */
+interface Recognised {
+  input: ImportInput;
+  importer: Importer;
+  /** The CloudFormation stack, for templates. */
+  stack?: string;
+}
+
+/** Exports resolve in rounds, since an export's value may import another's; chains longer than this are rare. */
+const EXPORT_ROUNDS = 4;
+
+/** Every template's exports, joined across the scan (the first template to export a name keeps it). */
+function collectExports(templates: Recognised[], options: ImportOptions): Map<string, unknown> {
+  let exports = new Map<string, unknown>();
+  for (let round = 0; round < EXPORT_ROUNDS; round++) {
+    const next = new Map<string, unknown>();
+    for (const { input, stack } of templates) {
+      const found = templateExports(input.file, input.parsed, input.lines ?? new Map(), {
+        ...options,
+        ...(stack !== undefined ? { stack } : {}),
+        exports,
+      });
+      for (const [name, value] of found) if (!next.has(name)) next.set(name, value);
+    }
+    const settled = next.size === exports.size;
+    exports = next;
+    if (settled) break;
+  }
+  return exports;
+}
+
 /** Loads every input under `paths` with the first importer that recognises it. */
 export function loadEstates(
   paths: string[],
   importers: readonly Importer[],
   options: ImportOptions,
+  load: LoadOptions = {},
 ): LoadedEstates {
   const errors: EstateError[] = [];
   const files = listInputFiles(paths, errors);
-  const loaded = loadInputFiles(files, importers, options);
+  const loaded = loadInputFiles(files, importers, options, load);
   return { ...loaded, errors: [...errors, ...loaded.errors] };
 }
 
@@ -140,6 +180,7 @@ export function loadInputFiles(
   files: readonly InputFile[],
   importers: readonly Importer[],
   options: ImportOptions,
+  load: LoadOptions = {},
 ): LoadedEstates {
   const errors: EstateError[] = [];
   const notices = new Map<string, Notice>();
@@ -149,7 +190,9 @@ export function loadInputFiles(
     if (!notices.has(found.key)) notices.set(found.key, found.notice);
   };
   const estates: Estate[] = [];
-  for (const { file, listed } of files) {
+  const namer = new StackNamer(load.stacks ?? [], (error) => errors.push(error));
+  const recognised: Recognised[] = [];
+  for (const { file, listed, root } of files) {
     stats.files++;
     const byName = unsupportedByName(file);
     if (byName) {
@@ -189,15 +232,26 @@ export function loadInputFiles(
         });
       continue;
     }
+    const isTemplate = importer.name === cloudFormationImporter.name;
+    recognised.push({ input, importer, ...(isTemplate ? { stack: namer.stackOf(file, root) } : {}) });
+  }
+  const templates = recognised.filter((r) => r.stack !== undefined);
+  const exports = templates.length > 0 ? collectExports(templates, options) : new Map<string, unknown>();
+  for (const { input, importer, stack } of recognised) {
     try {
-      const estate = importer.import(input, options);
+      const estate = importer.import(input, {
+        ...options,
+        // Serverless resources may import too; only templates have a stack of their own here.
+        ...(stack !== undefined ? { stack } : {}),
+        exports,
+      });
       estates.push(estate);
       stats.imported++;
       stats.byImporter[importer.name] = (stats.byImporter[importer.name] ?? 0) + 1;
     } catch (error) {
       stats.failed++;
       const message = error instanceof Error ? error.message : String(error);
-      errors.push({ file, message: `${importer.name}: ${message.split('\n')[0]}` });
+      errors.push({ file: input.file, message: `${importer.name}: ${message.split('\n')[0]}` });
       estates.push({ ...emptyEstate() });
     }
   }

@@ -60,6 +60,10 @@ export class ImportContext {
       conditions: input.conditions ?? {},
       resources: input.resources,
       ...(input.physicalIds ? { physicalIds: input.physicalIds } : {}),
+      ...(input.options.stack !== undefined ? { stack: input.options.stack } : {}),
+      ...(input.options.exports ? { exports: input.options.exports } : {}),
+      unresolved: (message) =>
+        this.builder.addNotice({ code: 'unresolved-reference', message, file: this.file }),
       note: (path, message, severity) =>
         severity === 'info' ? this.info(path, message) : this.error(path, message),
     });

@@ -16,20 +16,19 @@ import { templateResources } from './templateModel.js';
 const section = (value: Record<string, unknown>, key: string): Record<string, unknown> =>
   isRecord(value[key]) ? (value[key] as Record<string, unknown>) : {};
 
-/** Imports an already parsed template (`lines` maps paths to line numbers). */
-export function importTemplateValue(
+/** The import context of a parsed template, or undefined (with an error) when it has no resources. */
+export function templateContext(
   file: string,
-  value: unknown,
+  value: Record<string, unknown>,
   lines: Map<string, number>,
   options: ImportOptions,
-): Estate {
-  if (!isRecord(value)) throw new TemplateParseError(file, 'the template is not a mapping');
-  const builder = new EstateBuilder();
+  builder: EstateBuilder,
+): ImportContext | undefined {
   if (!isRecord(value.Resources)) {
     const message =
       'Resources' in value ? 'the Resources section is empty' : 'the template has no Resources section';
     builder.addError({ file, message, location: locationOf(['Resources'], lines) });
-    return builder.build();
+    return undefined;
   }
   const resources = templateResources({
     resources: value.Resources,
@@ -43,7 +42,7 @@ export function importTemplateValue(
         ...(severity ? { severity } : {}),
       }),
   });
-  const ctx = new ImportContext({
+  return new ImportContext({
     file,
     lines,
     options,
@@ -53,7 +52,19 @@ export function importTemplateValue(
     conditions: section(value, 'Conditions'),
     builder,
   });
-  importResources(ctx);
+}
+
+/** Imports an already parsed template (`lines` maps paths to line numbers). */
+export function importTemplateValue(
+  file: string,
+  value: unknown,
+  lines: Map<string, number>,
+  options: ImportOptions,
+): Estate {
+  if (!isRecord(value)) throw new TemplateParseError(file, 'the template is not a mapping');
+  const builder = new EstateBuilder();
+  const ctx = templateContext(file, value, lines, options, builder);
+  if (ctx) importResources(ctx);
   return builder.build();
 }
 

@@ -31,6 +31,7 @@ export { isCloudFormationTemplate } from './detect.js';
 export { parseTemplateText, type ParsedText } from './parseTemplateText.js';
 export { ImportContext, type ContextInput } from './context.js';
 export { EstateBuilder } from './estateBuilder.js';
+export { templateExports } from './exports.js';
 export { importResources } from './handlers.js';
 export { templateResources } from './templateModel.js';
 export { Resolver, intrinsicName, isRecord, isSymbolic, type TemplateResource } from './resolver.js';
