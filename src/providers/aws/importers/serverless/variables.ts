@@ -281,7 +281,8 @@ export class VariableResolver {
     };
     return this.lookup(`self:${address}`, () => {
       const found = this.walk(this.context.self, segments, 'self:');
-      return !found.ok && found.reason.endsWith('is not in the configuration') ? (absent() ?? found) : found;
+      // Stage and region are never unknown to ares: a declared value that fails falls back as above.
+      return found.ok ? found : (absent() ?? found);
     });
   }
 
