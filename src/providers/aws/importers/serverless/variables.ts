@@ -42,6 +42,10 @@ type Result = { ok: true; value: unknown } | { ok: false; reason: string };
 
 const fail = (reason: string): Result => ({ ok: false, reason });
 const MAX_DEPTH = 32;
+/** References followed inside one another (`a` uses `b` uses `c` ...) before giving up. */
+const MAX_CHAIN = 100;
+/** A string built by interpolation longer than this is refused (`a: ${b}${b}`, `b: ${c}${c}`, ... doubles). */
+const MAX_TEXT = 1_000_000;
 /** Bounds the work a hostile configuration can cause (each variable lookup is one step). */
 const MAX_STEPS = 100_000;
 
@@ -168,8 +172,10 @@ export class VariableResolver {
           : typeof result.value === 'object'
             ? 'it is an object or a list, which cannot be part of a string'
             : undefined;
-      if (reason === undefined && result.ok) out += String(result.value as string | number | boolean);
-      else {
+      if (reason === undefined && result.ok) {
+        out += String(result.value as string | number | boolean);
+        if (out.length > MAX_TEXT) break;
+      } else {
         failure ??= `${written}: ${reason ?? 'it has no value'}`;
         if (keep) {
           this.remember(written, reason ?? 'it has no value');
@@ -178,6 +184,11 @@ export class VariableResolver {
       }
     }
     out += text.slice(at);
+    if (out.length > MAX_TEXT) {
+      const reason = `the value grows longer than ${MAX_TEXT} characters`;
+      if (keep) for (const span of spans) this.remember(text.slice(span.start, span.end), reason);
+      return { value: text, failure: reason };
+    }
     return failure === undefined ? { value: out } : { value: out, failure };
   }
 
@@ -340,7 +351,7 @@ export class VariableResolver {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const at = this.active.indexOf(key);
-    if (at >= 0 || this.active.length > MAX_DEPTH) {
+    if (at >= 0 || this.active.length > MAX_CHAIN) {
       this.cycles++;
       this.lastCycle =
         at >= 0
