@@ -31,6 +31,8 @@ export interface ImportInput {
    * an importer that follows references to other files (`${file(...)}`) reads nothing outside it.
    */
   root?: string;
+  /** Told of each file the importer reads as part of this input, so that it is not also imported on its own. */
+  onInclude?: (file: string) => void;
 }
 
 export interface Importer {

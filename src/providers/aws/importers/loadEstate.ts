@@ -3,7 +3,7 @@
  * Estate by the importer that recognises it. A file that cannot be read is reported and the rest still loads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Estate, EstateError } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
@@ -113,10 +113,20 @@ export function loadEstates(
   const errors: EstateError[] = [];
   const stats: LoadStats = { files: 0, imported: 0, ignored: 0, failed: 0, byImporter: {} };
   const estates: Estate[] = [];
+  /** Files another input reads as part of itself (a serverless.yml's `${file(...)}`): not inputs of their own. */
+  const included = new Set<string>();
+  const sources: { file: string; importer?: string }[] = [];
+  const onInclude = (path: string): void => {
+    included.add(resolve(path));
+  };
   for (const { file, listed, root } of listInputFiles(paths, errors)) {
     stats.files++;
+    if (included.has(resolve(file))) {
+      stats.ignored++;
+      continue;
+    }
     const read = readInput(file);
-    const input = 'parsed' in read ? { ...read, root } : read;
+    const input = 'parsed' in read ? { ...read, root, onInclude } : read;
     if (!('parsed' in input)) {
       // An unparsable file found by walking a directory may be anything; report it only if it looks like ours.
       if (listed || /template|serverless|\.tf\.json|policy|export/i.test(file)) {
@@ -147,6 +157,7 @@ export function loadEstates(
     try {
       const estate = importer.import(input, options);
       estates.push(estate);
+      sources.push({ file, importer: importer.name });
       stats.imported++;
       stats.byImporter[importer.name] = (stats.byImporter[importer.name] ?? 0) + 1;
     } catch (error) {
@@ -154,7 +165,17 @@ export function loadEstates(
       const message = error instanceof Error ? error.message : String(error);
       errors.push({ file, message: `${importer.name}: ${message.split('\n')[0]}` });
       estates.push({ ...emptyEstate() });
+      sources.push({ file });
     }
   }
-  return { estates, errors, stats };
+  // A file imported on its own before the configuration that includes it was read: its part is in that one.
+  const kept = estates.filter((_, i) => {
+    const source = sources[i] as { file: string; importer?: string };
+    if (!included.has(resolve(source.file)) || source.importer === undefined) return true;
+    stats.imported--;
+    stats.ignored++;
+    stats.byImporter[source.importer] = (stats.byImporter[source.importer] ?? 1) - 1;
+    return false;
+  });
+  return { estates: kept, errors, stats };
 }

@@ -158,6 +158,7 @@ export function importServerlessValue(
   options: ImportOptions,
   /** `file()` reads nothing outside this directory (default: the directory of the configuration). */
   root: string = dirname(file),
+  onInclude?: (file: string) => void,
 ): Estate {
   if (!isRecord(raw)) throw new TemplateParseError(file, 'the configuration is not a mapping');
   const variables = new VariableResolver({
@@ -165,7 +166,7 @@ export function importServerlessValue(
     params: options.params,
     account: options.account,
     defaultRegion: options.region,
-    files: { serviceDir: dirname(file), root },
+    files: { serviceDir: dirname(file), root, ...(onInclude ? { onRead: onInclude } : {}) },
   });
   const doc = variables.resolve(raw) as Record<string, unknown>;
   const app = readApp(doc, variables, options);
@@ -218,7 +219,8 @@ export function importServerlessText(
   text: string,
   options: ImportOptions,
   root?: string,
+  onInclude?: (file: string) => void,
 ): Estate {
   const { value, lines } = parseTemplateText(file, text);
-  return importServerlessValue(file, value, lines, options, root);
+  return importServerlessValue(file, value, lines, options, root, onInclude);
 }

@@ -21,8 +21,8 @@ export const serverlessImporter: Importer = {
   import(input, options) {
     // The loader has parsed the text already (with line numbers): do not parse it again.
     return input.lines
-      ? importServerlessValue(input.file, input.parsed, input.lines, options, input.root)
-      : importServerlessText(input.file, input.text, options, input.root);
+      ? importServerlessValue(input.file, input.parsed, input.lines, options, input.root, input.onInclude)
+      : importServerlessText(input.file, input.text, options, input.root, input.onInclude);
   },
 };
 

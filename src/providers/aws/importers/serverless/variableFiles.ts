@@ -20,6 +20,8 @@ export interface FileAccess {
   serviceDir: string;
   /** Nothing outside this directory is read. */
   root: string;
+  /** Told of each file read. */
+  onRead?: (file: string) => void;
 }
 
 export class VariableFiles {
@@ -57,6 +59,7 @@ export class VariableFiles {
       if (stats.size > MAX_FILE_BYTES)
         return { ok: false, kind: 'refused', problem: `${path} is larger than 1 MiB and is not read` };
       text = readFileSync(full, 'utf8');
+      this.access.onRead?.(full);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       return code === 'ENOENT'

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Estate } from '../../../../../src/model/index.js';
 import { DEFAULT_IMPORT_OPTIONS } from '../../../../../src/providers/aws/importers/importer.js';
+import { awsImporters, loadEstates } from '../../../../../src/providers/aws/importers/index.js';
 import {
   VariableResolver,
   serverlessImporter,
@@ -151,5 +152,29 @@ describe('the serverless importer with variables', () => {
     expect(serialized).not.toContain('${');
     const publish = estate.policies.find((p) => p.id.includes('#inline/'));
     expect(JSON.stringify(publish?.document)).toContain('arn:aws:sns:us-east-1:111122223333:alerts-prod');
+  });
+});
+
+describe('files a serverless.yml includes through file()', () => {
+  const service = join(DIR, '../../../scan/trigger-serverless-variables-kinesis');
+
+  it('are part of that service, not inputs of their own, in whatever order they are listed', () => {
+    for (const paths of [
+      [service],
+      [join(service, 'config/resources.yml'), join(service, 'serverless.yml')],
+    ]) {
+      const loaded = loadEstates(paths, awsImporters, {
+        ...DEFAULT_IMPORT_OPTIONS,
+        params: { stage: 'prod' },
+      });
+      expect(loaded.stats.imported).toBe(1);
+      expect(loaded.estates).toHaveLength(1);
+      expect(loaded.estates[0]!.resources.map((r) => r.id)).toEqual(
+        expect.arrayContaining([
+          'arn:aws:kinesis:eu-central-1:123456789012:stream/ledger-events-prod',
+          'arn:aws:dynamodb:eu-central-1:123456789012:table/ledger-prod',
+        ]),
+      );
+    }
   });
 });
