@@ -28,4 +28,3 @@ export const serverlessImporter: Importer = {
 
 export { isServerlessAwsConfig } from './detect.js';
 export { VariableResolver, type VariableContext, type UnresolvedReference } from './variables.js';
-export { hasVariable } from './variableSyntax.js';

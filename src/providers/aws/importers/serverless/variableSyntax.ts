@@ -57,11 +57,6 @@ export function variableSpans(text: string): VariableSpan[] {
   }
 }
 
-/** True when the text holds a Serverless variable (resolved or not, it is written as `${source:...}`). */
-export function hasVariable(text: string): boolean {
-  return variableSpans(text).length > 0;
-}
-
 /** Splits `a, 'b, c', ${d, e}` on commas outside quotes, parentheses and nested `${...}`. */
 export function splitFallbacks(body: string): string[] {
   const parts: string[] = [];

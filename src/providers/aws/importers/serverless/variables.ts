@@ -225,7 +225,8 @@ export class VariableResolver {
       case 'self':
         return this.self(address);
       case 'file':
-        return this.file((argument ?? '').trim(), address);
+        // `file('./x.yml')` and `file(./x.yml)` name the same file.
+        return this.file((argument ?? '').trim().replace(/^(['"])(.*)\1$/s, '$2'), address);
       case 'opt':
         return this.param([address, `opt:${address}`], `--param ${address}=VALUE`);
       case 'param':

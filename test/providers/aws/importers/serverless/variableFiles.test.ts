@@ -47,6 +47,7 @@ describe('Serverless variables from files, options and defaults', () => {
     expect(r.resolve('${self:service}')).toBe('ledger');
     expect(r.resolve('${self:provider.environment}')).toEqual({ TABLE: 'ledger-prod', REGION: 'us-east-1' });
     expect(r.resolve('${self:custom.common.service}')).toBe('ledger');
+    expect(r.resolve("${file('./config/common.yml'):service}")).toBe('ledger');
   });
 
   it('reads a JSON file whole and by a key path that nests ${sls:stage}, keeping lists whole', () => {
