@@ -4,8 +4,8 @@
  * with fallbacks (`${opt:stage, 'dev'}`, `${env:X, ${self:custom.y}}`) and nesting
  * (`${self:custom.${sls:stage}.table}`). A value that is one whole variable keeps its type (a file's object, a
  * list); inside a longer string it is interpolated. For reproducibility nothing comes from the process environment
- * or from AWS: `env:`, `cf:`, `ssm:`, `s3:` and unknown `opt:`/`param:` values come from `--param` (see
- * `lookupParam`). What stays unresolved is left as written (`${ssm:/x}`) and listed by `unresolved()` with the
+ * or from AWS: `env:`, `cf:`, `ssm:`, `s3:` and `opt:`/`param:` values come from `--param` (see `source` and
+ * the README). What stays unresolved is left as written (`${ssm:/x}`) and listed by `unresolved()` with the
  * reason; cycles stop at the first repeated reference. CloudFormation's `${AWS::Region}` and Fn::Sub references
  * (`${Queue.Arn}`) are not variables and are left alone.
  */
