@@ -146,7 +146,7 @@ function reportUnresolved(
       file,
       message:
         `${text} (first at ${path || 'the top level'}) is not resolved: ${reason}. ` +
-        'Events whose source names it are skipped and IAM statement resources naming it are dropped.',
+        'A function event whose source names it is skipped, a provider or function IAM statement drops the resources naming it; elsewhere it stays as written.',
     });
   }
 }
