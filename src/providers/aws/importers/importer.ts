@@ -33,6 +33,13 @@ export interface ImportInput {
   parsed: unknown;
   /** The line of every key and list item of `parsed` (by path key), when the loader parsed the text. */
   lines?: Map<string, number>;
+  /**
+   * The directory the file was found under (the scanned path, or the file's own directory when it was named):
+   * an importer that follows references to other files (`${file(...)}`) reads nothing outside it.
+   */
+  root?: string;
+  /** Told of each file the importer reads as part of this input, so that it is not also imported on its own. */
+  onInclude?: (file: string) => void;
 }
 
 export interface Importer {

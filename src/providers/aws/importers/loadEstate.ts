@@ -3,7 +3,7 @@
  * Estate by the importer that recognises it. A file that cannot be read is reported and the rest still loads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Estate, EstateError, Notice } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
@@ -101,7 +101,7 @@ export function listInputFiles(paths: string[], errors: EstateError[]): InputFil
       continue;
     }
     if (stats.isDirectory()) walk(path, path);
-    else out.push({ file: path, listed: true, root: path });
+    else out.push({ file: path, listed: true, root: dirname(path) });
   }
   return out;
 }
@@ -192,6 +192,12 @@ export function loadInputFiles(
   const estates: Estate[] = [];
   const namer = new StackNamer(load.stacks ?? [], (error) => errors.push(error));
   const recognised: Recognised[] = [];
+  /** Files another input reads as part of itself (a serverless.yml's `${file(...)}`): not inputs of their own. */
+  const included = new Set<string>();
+  const sources: { file: string; importer?: string }[] = [];
+  const onInclude = (path: string): void => {
+    included.add(resolve(path));
+  };
   for (const { file, listed, root } of files) {
     stats.files++;
     const byName = unsupportedByName(file);
@@ -199,7 +205,8 @@ export function loadInputFiles(
       unsupported(byName);
       continue;
     }
-    const input = readInput(file);
+    const read = readInput(file);
+    const input = 'parsed' in read ? { ...read, root, onInclude } : read;
     if (!('parsed' in input)) {
       // An unparsable file found by walking a directory may be anything; report it only if it looks like ours.
       if (listed || /template|serverless|\.tf\.json|policy|export/i.test(file)) {
@@ -246,6 +253,7 @@ export function loadInputFiles(
         exports,
       });
       estates.push(estate);
+      sources.push({ file: input.file, importer: importer.name });
       stats.imported++;
       stats.byImporter[importer.name] = (stats.byImporter[importer.name] ?? 0) + 1;
     } catch (error) {
@@ -253,7 +261,17 @@ export function loadInputFiles(
       const message = error instanceof Error ? error.message : String(error);
       errors.push({ file: input.file, message: `${importer.name}: ${message.split('\n')[0]}` });
       estates.push({ ...emptyEstate() });
+      sources.push({ file: input.file });
     }
   }
-  return { estates, errors, notices: [...notices.values()], stats };
+  // A file imported on its own before the configuration that includes it was read: its part is in that one.
+  const kept = estates.filter((_, i) => {
+    const source = sources[i] as { file: string; importer?: string };
+    if (!included.has(resolve(source.file)) || source.importer === undefined) return true;
+    stats.imported--;
+    stats.ignored++;
+    stats.byImporter[source.importer] = (stats.byImporter[source.importer] ?? 1) - 1;
+    return false;
+  });
+  return { estates: kept, errors, notices: [...notices.values()], stats };
 }

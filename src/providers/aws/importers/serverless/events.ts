@@ -32,6 +32,7 @@ import {
   type ServerlessFunction,
 } from './app.js';
 import type { ExecutionRoles } from './roles.js';
+import { unresolvedEventSource } from './unresolved.js';
 
 type Path = (string | number)[];
 
@@ -342,6 +343,11 @@ export function importEvents(
     }
     try {
       const value = isRecord(raw) ? ctx.resolve(raw[type], path) : undefined;
+      const variable = unresolvedEventSource(value);
+      if (variable !== undefined) {
+        ctx.info(path, `${type} event skipped: its source names ${variable}, which is not resolved`);
+        return;
+      }
       handler({ ctx, app, fn, roles, value, path, index });
     } catch (error) {
       if (error instanceof UnreadableProperty) ctx.error(error.path, error.problem);
