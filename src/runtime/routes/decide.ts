@@ -4,7 +4,8 @@
  */
 import { eventIdentity, type DecideRequest } from '../decide.js';
 import { decideAndRecord, type DecisionDeps } from '../decisionRecorder.js';
-import { errorResponse, json, readJsonObject, type Handler } from '../http.js';
+import { json, parseJsonObject, type Handler } from '../http.js';
+import type { LoadedProfile } from '../loadedProfile.js';
 import { functionProblem, principalProblem, tokenProblem } from '../inputRules.js';
 
 /** Validates the body; a message naming the field otherwise. */
@@ -33,14 +34,30 @@ export function parseDecideRequest(body: Record<string, unknown>): DecideRequest
   return request;
 }
 
+/** A decide answer before it becomes an HTTP response: the status and the JSON body. */
+export interface DecideAnswer {
+  status: 200 | 400;
+  body: Record<string, unknown>;
+}
+
+/** Parses, decides and audits one `/v1/decide` body; resolves once the decision is committed to the audit log. */
+export async function decideFromText(
+  deps: DecisionDeps,
+  profile: LoadedProfile,
+  text: string,
+): Promise<DecideAnswer> {
+  const body = parseJsonObject(text);
+  if (typeof body === 'string') return { status: 400, body: { error: 'BadRequest', message: body } };
+  const parsed = parseDecideRequest(body);
+  if (typeof parsed === 'string') return { status: 400, body: { error: 'BadRequest', message: parsed } };
+  const outcome = await decideAndRecord(deps, profile, parsed, 'decide');
+  const { tokenRejected, ...answer } = outcome;
+  return { status: 200, body: { ...answer, ...(tokenRejected ? { token: 'rejected' } : {}) } };
+}
+
 export function decideRoute(deps: DecisionDeps): Handler {
   return async (request, scope) => {
-    const body = await readJsonObject(request);
-    if (typeof body === 'string') return errorResponse(400, 'BadRequest', body);
-    const parsed = parseDecideRequest(body);
-    if (typeof parsed === 'string') return errorResponse(400, 'BadRequest', parsed);
-    const outcome = await decideAndRecord(deps, scope.profile, parsed, 'decide');
-    const { tokenRejected, ...answer } = outcome;
-    return json(200, { ...answer, ...(tokenRejected ? { token: 'rejected' } : {}) });
+    const answer = await decideFromText(deps, scope.profile, await request.text());
+    return json(answer.status, answer.body);
   };
 }
