@@ -203,3 +203,38 @@ describe('bounded caches', () => {
     expect(cache.evicted).toBe(1001);
   });
 });
+
+describe('an audit log that cannot be written', () => {
+  it('answers 503 AuditUnavailable instead of a decision that is not in the log', async () => {
+    const { createAresServer } = await import('../../src/runtime/server.js');
+    const { resolveServeConfig } = await import('../../src/runtime/config.js');
+    const { createProfileHolder } = await import('../../src/runtime/reload.js');
+    const { exampleSnapshot } = await import('./serverHarness.js');
+    const snapshot = exampleSnapshot();
+    const logs: string[] = [];
+    const server = createAresServer({
+      config: resolveServeConfig({ apiTokens: [API_TOKEN] }, []),
+      profiles: createProfileHolder(
+        { name: 'test', poll: () => snapshot, close: () => {} },
+        { log: () => {} },
+      ),
+      audit: { record: () => Promise.reject(new Error('disk I/O error')), recent: () => [], close: () => {} },
+      log: (line) => logs.push(line),
+    });
+    const address = await server.listen(0, '127.0.0.1');
+    try {
+      const response = await fetch(`http://127.0.0.1:${address.port}/v1/decide`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+        body: JSON.stringify({ function: 'X', principal: 'U' }),
+      });
+      expect(response.status).toBe(503);
+      const body = (await response.json()) as { error: string; decision?: string };
+      expect(body.error).toBe('AuditUnavailable');
+      expect(body.decision).toBeUndefined();
+      expect(logs.some((l) => l.includes('audit log write failed'))).toBe(true);
+    } finally {
+      await server.close(100);
+    }
+  });
+});
