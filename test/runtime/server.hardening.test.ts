@@ -238,3 +238,43 @@ describe('an audit log that cannot be written', () => {
     }
   });
 });
+
+describe('serve limits configuration', () => {
+  it('takes limits from the config over the defaults and refuses unknown or inconsistent ones by name', async () => {
+    const { parseConfigFile, resolveServeConfig, DEFAULT_LIMITS } =
+      await import('../../src/runtime/config.js');
+    const file = parseConfigFile(
+      { apiTokens: ['t'], limits: { maxConnections: 10, maxBodyBytes: { decide: 2048 } } },
+      'c.json',
+    );
+    const config = resolveServeConfig(file, []);
+    expect(config.limits).toMatchObject({
+      maxConnections: 10,
+      headersTimeoutMs: DEFAULT_LIMITS.headersTimeoutMs,
+      maxBodyBytes: { decide: 2048, invoke: DEFAULT_LIMITS.maxBodyBytes.invoke },
+    });
+    expect(() => parseConfigFile({ limits: { maxConections: 1 } }, 'c.json')).toThrow(
+      /limits\.maxConections/,
+    );
+    expect(() => parseConfigFile({ limits: { maxBodyBytes: { decide: -1 } } }, 'c.json')).toThrow(
+      /limits\.maxBodyBytes\.decide must be a positive integer/,
+    );
+    expect(() => parseConfigFile({ reasoningCacheSize: 0 }, 'c.json')).toThrow(/reasoningCacheSize/);
+    expect(() =>
+      resolveServeConfig(
+        parseConfigFile(
+          { apiTokens: ['t'], limits: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } },
+          'c.json',
+        ),
+        [],
+      ),
+    ).toThrow(/headersTimeoutMs must not exceed/);
+  });
+
+  it('reads --max-connections as a whole number of 1 or more', async () => {
+    const { parseServeArgs } = await import('../../src/cli/commands/serve.js');
+    expect(parseServeArgs(['--max-connections', '64'])).toMatchObject({ maxConnections: 64 });
+    expect(() => parseServeArgs(['--max-connections', '0'])).toThrow(/--max-connections/);
+    expect(() => parseServeArgs(['--max-connections', 'lots'])).toThrow(/--max-connections/);
+  });
+});
