@@ -12,6 +12,7 @@ import { createProfileHolder, type ProfileHolder } from '../../runtime/reload.js
 import { createAresServer, type AresServer } from '../../runtime/server.js';
 import { decideAndRecord, type DecisionDeps } from '../../runtime/decisionRecorder.js';
 import { createMetrics } from '../../runtime/metrics.js';
+import { escapeLogLine } from '../../runtime/inputRules.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
 import { mcpRoutes } from '../../reasoning/mcp/http.js';
 import { a2aRoutes } from '../../reasoning/a2a/index.js';
@@ -90,8 +91,10 @@ function readKey(file: string, kind: 'private' | 'public'): KeyObject {
 export async function startServe(
   options: ServeOptions,
   env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = (line) => process.stderr.write(`ares serve: ${line}\n`),
+  rawLog: (line: string) => void = (line) => process.stderr.write(`ares serve: ${line}\n`),
 ): Promise<RunningServe> {
+  // Every line is escaped (the server escapes its own, see createAresServer), so none can pass for two.
+  const log = (line: string): void => rawLog(escapeLogLine(line));
   let config;
   try {
     config = resolveServeConfig(
@@ -150,7 +153,7 @@ export async function startServe(
     metrics,
     ...(signingKey ? { signingKey } : {}),
     verifyKeys,
-    log,
+    log: rawLog,
     // The MCP tools over the profile the server holds (rebuilt when its version changes).
     extraRoutes: [
       ...mcpRoutes({
