@@ -23,7 +23,8 @@ export interface DecideRequest {
 }
 
 export type RequesterSource = 'token' | 'principal' | 'event' | 'none';
-export type TokenRejection = Extract<VerifyResult, { valid: false }>['reason'] | 'no-verification-key';
+export type TokenRejection =
+  Extract<VerifyResult, { valid: false }>['reason'] | 'no-verification-key' | 'malformed-breadcrumbs';
 
 export interface DecideOutcome {
   decision: 'allow' | 'block';
@@ -61,7 +62,13 @@ function verifyToken(
   now: number | undefined,
 ): { origin: string } | { rejected: TokenRejection } {
   if (keys.length === 0) return { rejected: 'no-verification-key' };
-  const { token } = decodePropagated(value);
+  let token: string;
+  try {
+    token = decodePropagated(value).token;
+  } catch {
+    // A breadcrumb that is not percent-encoding (`abc~%`): the context is unusable, so it counts as none.
+    return { rejected: 'malformed-breadcrumbs' };
+  }
   let rejected: TokenRejection = 'bad-signature';
   for (const key of keys) {
     const result = verifyCallerContext(token, key, now);

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { BlockedAccess, FunctionBlocks } from '../../model/index.js';
 import { errorResponse, json, type Handler } from '../http.js';
+import { functionProblem } from '../inputRules.js';
 import { resolveFunction, type LoadedProfile } from '../loadedProfile.js';
 
 export interface BlockTableSlice {
@@ -59,6 +60,8 @@ function withOverlay(fn: FunctionBlocks, extra: Record<string, BlockedAccess[]>)
 export function blockTableRoute(overlay?: BlockOverlay): Handler {
   return (request, scope) => {
     const ref = scope.params.function ?? '';
+    const problem = functionProblem(ref, 'function (path)');
+    if (problem) return errorResponse(400, 'BadRequest', problem);
     const compiled = resolveFunction(scope.profile, ref);
     if (!compiled)
       return errorResponse(
