@@ -10,6 +10,7 @@ import { ProfileStoreError } from '../../runtime/errors.js';
 import { openProfileSource, type ProfileSource } from '../../runtime/profileSource.js';
 import { createProfileHolder, type ProfileHolder } from '../../runtime/reload.js';
 import { createAresServer, type AresServer } from '../../runtime/server.js';
+import { memoryNonceStore, sqliteNonceStore, type NonceStore } from '../../runtime/nonceStore.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
 import { mcpRoutes } from '../../reasoning/mcp/http.js';
 import { a2aRoutes } from '../../reasoning/a2a/index.js';
@@ -122,11 +123,25 @@ export async function startServe(
       `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
     );
   }
+  // Used root-token nonces live in the profile store's SQLite file (a table of their own, a connection of their
+  // own), so every replica serving that store shares them; a JSON profile keeps them in memory.
+  let nonces: NonceStore;
+  try {
+    nonces = options.profile.endsWith('.json') ? memoryNonceStore() : sqliteNonceStore(options.profile);
+  } catch (error) {
+    audit.close();
+    source.close();
+    throw new InputError(
+      options.profile,
+      `cannot open the nonce table: ${error instanceof Error ? error.message : 'error'}`,
+    );
+  }
   const reasoning = createReasoningOrchestrator({ current: () => profiles.current().snapshot, log });
   const server = createAresServer({
     config,
     profiles,
     audit,
+    nonces,
     ...(signingKey ? { signingKey } : {}),
     verifyKeys,
     log,
@@ -156,6 +171,7 @@ export async function startServe(
       profiles.stop();
       await server.close();
       await reasoning.close();
+      nonces.close();
       audit.close();
       openSource.close();
     },

@@ -12,6 +12,8 @@ export interface BlockTableSlice {
   function: FunctionBlocks;
   /** Only the aliases of origins this function blocks: any other identity is not blocked here. */
   principalIds: Record<string, string>;
+  /** The public keys of the functions that may hand this one a hop token (its `upstream`). */
+  signers?: Record<string, string>;
 }
 
 export function blockTableSlice(profile: LoadedProfile, fn: FunctionBlocks): BlockTableSlice {
@@ -19,7 +21,18 @@ export function blockTableSlice(profile: LoadedProfile, fn: FunctionBlocks): Blo
   const principalIds = Object.fromEntries(
     Object.entries(profile.snapshot.blockTable.principalIds).filter(([, id]) => origins.has(id)),
   );
-  return { version: profile.version, function: fn, principalIds };
+  const all = profile.snapshot.blockTable.signers ?? {};
+  const signers = Object.fromEntries(
+    Object.keys(fn.upstream ?? {})
+      .filter((id) => Object.hasOwn(all, id))
+      .map((id) => [id, all[id]!]),
+  );
+  return {
+    version: profile.version,
+    function: fn,
+    principalIds,
+    ...(Object.keys(signers).length > 0 ? { signers } : {}),
+  };
 }
 
 /** `If-None-Match` holds this entity tag (or `*`); weak tags compare equal. */
