@@ -25,6 +25,8 @@ export const V = userArn('V');
 export const MALLORY = userArn('mallory');
 export const ORDER_EVENTS = `arn:aws:sns:${REGION}:${ACCOUNT}:order-events`;
 export const ORDERS_QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:orders`;
+/** A function (not in the estate's findings) that sends to the orders queue. */
+export const ORDER_PRODUCER = fnArn('order-producer');
 
 const KEYS = generateKeyPair();
 export const PUBLIC_KEY = KEYS.publicKeyPem;
@@ -33,7 +35,7 @@ const FOREIGN_KEY = importPrivateKey(generateKeyPair().privateKeyPem);
 
 /** Each function's own key pair, as `ares keys --functions` makes them. */
 const FUNCTION_KEYS = new Map(
-  [X, ORDER_CONSUMER, LEDGER_WRITER].map((id) => {
+  [X, ORDER_CONSUMER, LEDGER_WRITER, ORDER_PRODUCER].map((id) => {
     const pair = generateKeyPair();
     return [
       id,
@@ -126,7 +128,7 @@ export function exampleTable(): BlockTable {
         blocked: {},
         unvouched: [],
         eventClaims: true,
-        upstream: {},
+        upstream: { [ORDER_PRODUCER]: [ORDERS_QUEUE] },
       },
       [LEDGER_WRITER]: {
         function: LEDGER_WRITER,
