@@ -226,7 +226,11 @@ describe('GET /v1/block-table/{function}', () => {
     expect(slice.function).toMatchObject({ function: ids.X, conduit: true });
     expect(Object.keys(slice.function.blocked)).toEqual([ids.U]);
     expect(slice.principalIds).toMatchObject({ U: ids.U, [ids.U]: ids.U });
-    expect(Object.values(slice.principalIds).every((id) => id === ids.U)).toBe(true);
+    // Besides the origins blocked here, only the aliases the platform names requesters by (unique ids, role
+    // sessions), which the agent needs to vouch for whoever it identifies.
+    for (const [alias, id] of Object.entries(slice.principalIds))
+      expect(id === ids.U || /^A(IDA|ROA)/.test(alias) || alias.includes(':assumed-role/')).toBe(true);
+    expect(slice.principalIds.V).toBeUndefined();
 
     const again = await t.get('/v1/block-table/X', {
       authorization: `Bearer ${API_TOKEN}`,

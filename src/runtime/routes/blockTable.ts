@@ -16,10 +16,17 @@ export interface BlockTableSlice {
   signers?: Record<string, string>;
 }
 
+const UNIQUE_ID = /^A(?:IDA|ROA)[A-Z0-9]{8,}$/;
+
 export function blockTableSlice(profile: LoadedProfile, fn: FunctionBlocks): BlockTableSlice {
   const origins = new Set(Object.keys(fn.blocked));
+  // The aliases of origins blocked here, and every alias the platform may name a requester by that does not name
+  // itself (unique ids in SQS SenderId / S3 principalId, role-session prefixes): this agent must know whom it
+  // vouches for downstream, not only whom it blocks.
   const principalIds = Object.fromEntries(
-    Object.entries(profile.snapshot.blockTable.principalIds).filter(([, id]) => origins.has(id)),
+    Object.entries(profile.snapshot.blockTable.principalIds).filter(
+      ([alias, id]) => origins.has(id) || UNIQUE_ID.test(alias) || alias.includes(':assumed-role/'),
+    ),
   );
   const all = profile.snapshot.blockTable.signers ?? {};
   const signers = Object.fromEntries(
