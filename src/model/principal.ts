@@ -15,5 +15,10 @@ export interface Principal {
   kind: PrincipalKind;
   /** Account, project, subscription or tenant that owns the principal. */
   account?: string;
+  /**
+   * AWS: the IAM unique id (user `AIDA…`, role `AROA…`), which SQS `SenderId` and S3 `principalId` name a writer
+   * by. Known from an IAM export; without it no agent can tell who wrote a message.
+   */
+  uniqueId?: string;
   source?: SourceLocation;
 }

@@ -172,6 +172,7 @@ function principalIdsOf(estate: Estate, authorizer: EstateAuthorizer): Record<st
     aliases.add(p.id, p.id);
     // Groups never make requests; their names would only shadow a user or role of the same name.
     if (p.kind !== 'group' && p.name !== '') aliases.add(p.name, p.id);
+    if (p.uniqueId !== undefined && p.uniqueId !== '') aliases.add(p.uniqueId, p.id);
     if (p.kind === 'role') {
       const session = assumedRolePrefix(p.id);
       if (session !== undefined) aliases.add(session, p.id);
