@@ -313,3 +313,32 @@ describe('withAres on HTTP platforms', () => {
     expect(seen).toEqual([X]);
   });
 });
+
+describe('single use across instances (a nonce service)', () => {
+  const unreachable = {
+    claim: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  };
+
+  it('refuses a root token the nonce service has seen, even on an instance that has not', async () => {
+    const used = new Set<string>();
+    const shared = { claim: async (nonce: string) => !used.has(nonce) && !!used.add(nonce) };
+    const token = mint(V);
+    const first = counting({ nonces: shared });
+    const second = counting({ nonces: shared });
+    await expect(first.handler({}, viaClientContext(token))).resolves.toBe('ran');
+    await expect(second.handler({}, viaClientContext(token))).rejects.toMatchObject({
+      reason: 'unvouched-requester',
+      detail: 'caller context replayed',
+    });
+    expect(second.calls).toEqual([]);
+  });
+
+  it('fails closed when the nonce service cannot answer (and only trusts the local check when told to)', async () => {
+    const closed = counting({ nonces: unreachable });
+    await expect(closed.handler({}, viaClientContext(mint(V)))).rejects.toMatchObject({
+      detail: 'caller context nonce-service-unreachable',
+    });
+    const open = counting({ nonces: unreachable, nonceFailClosed: false });
+    await expect(open.handler({}, viaClientContext(mint(V)))).resolves.toBe('ran');
+  });
+});
