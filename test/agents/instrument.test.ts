@@ -98,7 +98,16 @@ describe('ares instrument on a SAM template', () => {
         version: 't',
         createdAt: '',
         functions: {
-          [arn]: { function: arn, name: 'py-fn', conduit: true, blocked: { 'arn:aws:iam::1:user/U': [{}] } },
+          // As compiled where U reaches py-fn through API Gateway only (no direct invoke): the identity API
+          // Gateway puts in the event is the platform's, and nobody blocked here arrives unvouched.
+          [arn]: {
+            function: arn,
+            name: 'py-fn',
+            conduit: true,
+            blocked: { 'arn:aws:iam::1:user/U': [{}] },
+            eventClaims: true,
+            unvouched: [],
+          },
         },
         functionIds: { 'py-fn': arn },
         principalIds: {},
