@@ -66,7 +66,19 @@ describe('Python agent against Node-signed tokens and the compiled example block
   let dir: string;
   let output: PythonOutput;
   let table: BlockTable;
-  let tokens: Record<string, string>;
+  let tokens: Record<
+    | 'u'
+    | 'v'
+    | 'replayed'
+    | 'tampered'
+    | 'expired'
+    | 'foreign'
+    | 'vForConsumer'
+    | 'malloryHop'
+    | 'vHop'
+    | 'posing',
+    string
+  >;
   const fnKeys = Object.fromEntries(
     ['X', 'order-consumer', 'ledger-writer'].map((name) => [fn(name), generateKeyPair()]),
   );
@@ -270,7 +282,7 @@ describe('Python agent against Node-signed tokens and the compiled example block
     expect(readToken(onward.vouched)?.context).toMatchObject({
       origin: user('V'),
       chain: [fn('order-consumer')],
-      parent: tokenDigest(tokens.vForConsumer!),
+      parent: tokenDigest(tokens.vForConsumer),
     });
   });
 
