@@ -29,13 +29,7 @@ import { unqualifiedFunctionArn, type BlockTableSlice, type LoadedTable } from '
 import { consoleLogger, type AgentLogger } from './logger.js';
 import { detectPlatform, functionNameFromEnv, functionRefs, PLATFORMS, type Platform } from './platform.js';
 import { ReplayCache } from './replayCache.js';
-import type {
-  Extraction,
-  PendingToken,
-  Requester,
-  RequesterResolver,
-  RequesterSource,
-} from './requester.js';
+import type { Extraction, PendingToken, Requester, RequesterResolver, RequesterSource } from './requester.js';
 import type { AgentMode, InvocationState, ResourceScope } from './state.js';
 
 export interface AresOptions {
@@ -250,7 +244,8 @@ export class Agent implements AgentControl {
     }
     if (table === undefined) {
       if (this.failClosed) {
-        const why = loaded === undefined ? this.source.lastError : 'the block table does not list this function';
+        const why =
+          loaded === undefined ? this.source.lastError : 'the block table does not list this function';
         const blocked = new ARESBlocked(undefined, this.functionId, 'no-block-table', why);
         this.logger.warn('ares blocked', { function: this.functionId, reason: 'no-block-table' });
         return { blocked };
@@ -283,7 +278,11 @@ export class Agent implements AgentControl {
     }
     const lead =
       requesters.find((r) => r.token !== undefined) ?? requesters.find((r) => r.origin !== undefined);
-    const admitted = { blocked: undefined, state: this.state(lead ?? requesters[0]), event: extraction.event };
+    const admitted = {
+      blocked: undefined,
+      state: this.state(lead ?? requesters[0]),
+      event: extraction.event,
+    };
     if (nonceChecks.length === 0) return admitted;
     const confirm = Promise.all(nonceChecks.map((c) => c.claim())).then((failures) => {
       const failed = failures.findIndex((f) => f !== undefined);
@@ -506,7 +505,9 @@ export class Agent implements AgentControl {
       const functionId = this.entry?.function ?? this.functionId;
       pending.claimNonce = async () => {
         try {
-          return (await nonces.claim(claim.nonce, claim.exp + SKEW_SECONDS, functionId)) ? undefined : 'replayed';
+          return (await nonces.claim(claim.nonce, claim.exp + SKEW_SECONDS, functionId))
+            ? undefined
+            : 'replayed';
         } catch (error) {
           this.logger.warn('ares nonce service unreachable', {
             function: this.functionId,

@@ -122,7 +122,14 @@ export const HOP_TTL_SECONDS = 900;
  * `audience`, started by the token whose digest is `parent`. Signed with the issuer function's own key.
  */
 export function signHopToken(
-  fields: { origin: string; chain: string[]; version: string; issuer: string; audience: string; parent: string },
+  fields: {
+    origin: string;
+    chain: string[];
+    version: string;
+    issuer: string;
+    audience: string;
+    parent: string;
+  },
   privateKey: KeyObject,
   options: SignOptions = {},
 ): string {

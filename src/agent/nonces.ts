@@ -10,7 +10,11 @@ export interface NonceClaimer {
 const TIMEOUT_MS = 2_000;
 
 /** `url`: `ares serve`'s base URL, or the full route. */
-export function httpNonceClaimer(url: string, apiToken: string | undefined, fetchImpl: typeof fetch): NonceClaimer {
+export function httpNonceClaimer(
+  url: string,
+  apiToken: string | undefined,
+  fetchImpl: typeof fetch,
+): NonceClaimer {
   const route = url.replace(/\/+$/, '').endsWith('/v1/nonces')
     ? url.replace(/\/+$/, '')
     : `${url.replace(/\/+$/, '')}/v1/nonces`;

@@ -99,7 +99,12 @@ const aresMiddleware: Middleware = (next, context) => async (args) => {
 };
 
 /** The resource an outgoing call starts the next hop through (function, queue, topic or bus ARN). */
-function audienceOf(service: string, operation: string, input: Input, state: InvocationState): string | undefined {
+function audienceOf(
+  service: string,
+  operation: string,
+  input: Input,
+  state: InvocationState,
+): string | undefined {
   const access = accessesOf(service, operation, input, state.scope)[0];
   if (access?.resource !== undefined) return access.resource;
   const named = input.FunctionName ?? input.TopicArn ?? input.QueueUrl;

@@ -19,7 +19,6 @@ import {
   U,
   V,
   X,
-  fnArn,
 } from './support.js';
 
 const viaClientContext = (value: string) => lambdaContext('X', { custom: { ares: value } });

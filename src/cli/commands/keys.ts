@@ -49,7 +49,8 @@ export function runKeys(args: string[], print: (text: string) => void): number {
   }
   if (positionals.length > 0) throw new UsageError(`keys takes no arguments, not "${positionals[0]}"`);
   if (values.out === '') throw new UsageError('--out needs a directory');
-  if (values.functions !== undefined) return writeFunctionKeys(values.out, values.functions, values.force, print);
+  if (values.functions !== undefined)
+    return writeFunctionKeys(values.out, values.functions, values.force, print);
   const privatePath = join(values.out, PRIVATE_KEY_FILE);
   const publicPath = join(values.out, PUBLIC_KEY_FILE);
   if (!values.force) {
