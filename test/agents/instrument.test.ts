@@ -172,9 +172,9 @@ describe('ares instrument on a serverless.yml', () => {
       { encoding: 'utf8' },
     );
     expect(JSON.parse(out)).toEqual([
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 201 } },
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 200 } },
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 200 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 201 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 200 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 200 } },
     ]);
     expect((await instrument(app)).out).toContain('nothing to change');
   });
