@@ -89,7 +89,8 @@ describe('decide: block-unvouched, the default rule for no verifiable requester'
   });
 
   it('falls back to the conduit rule for a table compiled without unvouched', () => {
-    const { unvouched: _dropped, ...legacy } = x;
+    const legacy = { ...x };
+    delete legacy.unvouched;
     expect(decide(legacy, undefined, 'block-unvouched')).toBe('unknown-requester-at-conduit');
   });
 });
