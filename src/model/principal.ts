@@ -26,5 +26,10 @@ export interface Principal {
    * denied, and what it reaches through functions is reported without `--include-implicit`.
    */
   outside?: boolean;
+  /**
+   * AWS: the IAM unique id (user `AIDA…`, role `AROA…`), which SQS `SenderId` and S3 `principalId` name a writer
+   * by. Known from an IAM export; without it no agent can tell who wrote a message.
+   */
+  uniqueId?: string;
   source?: SourceLocation;
 }

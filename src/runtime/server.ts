@@ -21,6 +21,8 @@ import { decideFromText, decideRoute } from './routes/decide.js';
 import { healthRoute } from './routes/health.js';
 import { invokeRoute } from './routes/invoke.js';
 import { metricsRoute } from './routes/metrics.js';
+import { memoryNonceStore, type NonceStore } from './nonceStore.js';
+import { noncesRoute } from './routes/nonces.js';
 
 export interface AresServerOptions {
   config: ServeConfig;
@@ -38,6 +40,8 @@ export interface AresServerOptions {
   extraRoutes?: Route[];
   /** Blocks merged into the served block-table slices (the reasoning engine's decisions). */
   blockOverlay?: BlockOverlay;
+  /** Where `POST /v1/nonces` records used root-token nonces. Default: in memory (one server only). */
+  nonces?: NonceStore;
 }
 
 export interface AresServer {
@@ -82,6 +86,7 @@ export function createAresServer(options: AresServerOptions): AresServer {
     route('GET', '/metrics', metricsRoute(metrics, options.profiles)),
     route('POST', '/v1/decide', decideRoute(decision)),
     route('GET', '/v1/block-table/{function}', blockTableRoute(options.blockOverlay)),
+    route('POST', '/v1/nonces', noncesRoute(options.nonces ?? memoryNonceStore())),
     route(
       'POST',
       '/v1/invoke/{function}',

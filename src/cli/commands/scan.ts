@@ -1,5 +1,7 @@
 /** `ares scan <paths...>`: profile an estate and report every privilege-bypass path. */
 import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readSigners } from './keys.js';
 import { parseArgs } from 'node:util';
 import type { Estate, EstateAuthorizer, Finding, ProfileSnapshot, Severity } from '../../model/index.js';
 import {
@@ -116,10 +118,17 @@ export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
 }
 
 /** The versioned snapshot of a scan that `--save` stores: its block table, findings and stats. */
-export function scanSnapshot(outcome: ScanOutcome, createdAt = new Date().toISOString()): ProfileSnapshot {
-  const { paths, report, authorizer, estate } = outcome;
+export function scanSnapshot(
+  outcome: ScanOutcome,
+  createdAt = new Date().toISOString(),
+  signers?: Record<string, string>,
+): ProfileSnapshot {
+  const { paths, report, authorizer, estate, profile } = outcome;
   return {
-    ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt),
+    ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt, {
+      profile,
+      ...(signers !== undefined ? { signers } : {}),
+    }),
     estate,
   };
 }
@@ -244,7 +253,9 @@ export function runScan(
   });
   const { report } = outcome;
   if (values.save !== undefined) {
-    const saved = saveSnapshot(values.save, scanSnapshot(outcome));
+    // Public halves of the per-function keys (`ares keys --functions`) beside the store go into the block table.
+    const signers = readSigners(dirname(values.save));
+    const saved = saveSnapshot(values.save, scanSnapshot(outcome, undefined, signers));
     const note = saved.created ? '' : ' (unchanged: this version was already stored)';
     printErr(`saved profile version ${saved.version} to ${values.save}${note}`);
   }

@@ -13,6 +13,7 @@ import { createAresServer, type AresServer } from '../../runtime/server.js';
 import { decideAndRecord, type DecisionDeps } from '../../runtime/decisionRecorder.js';
 import { createMetrics } from '../../runtime/metrics.js';
 import { escapeLogLine } from '../../runtime/inputRules.js';
+import { memoryNonceStore, sqliteNonceStore, type NonceStore } from '../../runtime/nonceStore.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
 import { mcpRoutes } from '../../reasoning/mcp/http.js';
 import { a2aRoutes } from '../../reasoning/a2a/index.js';
@@ -132,6 +133,19 @@ export async function startServe(
       `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
     );
   }
+  // Used root-token nonces live in the profile store's SQLite file (a table of their own, a connection of their
+  // own), so every replica serving that store shares them; a JSON profile keeps them in memory.
+  let nonces: NonceStore;
+  try {
+    nonces = options.profile.endsWith('.json') ? memoryNonceStore() : sqliteNonceStore(options.profile);
+  } catch (error) {
+    audit.close();
+    source.close();
+    throw new InputError(
+      options.profile,
+      `cannot open the nonce table: ${error instanceof Error ? error.message : 'error'}`,
+    );
+  }
   const reasoning = createReasoningOrchestrator({
     current: () => profiles.current().snapshot,
     log,
@@ -151,6 +165,7 @@ export async function startServe(
     profiles,
     audit,
     metrics,
+    nonces,
     ...(signingKey ? { signingKey } : {}),
     verifyKeys,
     log: rawLog,
@@ -198,6 +213,7 @@ export async function startServe(
       profiles.stop();
       await server.close();
       await reasoning.close();
+      nonces.close();
       audit.close();
       openSource.close();
     },
