@@ -26,6 +26,12 @@ export interface ImportInput {
   parsed: unknown;
   /** The line of every key and list item of `parsed` (by path key), when the loader parsed the text. */
   lines?: Map<string, number>;
+  /**
+   * The directory the user asked to scan (a listed file's own directory): files the input points to (an
+   * `AWS::Include` snippet, an OpenAPI or state machine definition) are read only inside it. Default: the
+   * input's directory.
+   */
+  root?: string;
 }
 
 export interface Importer {

@@ -3,7 +3,7 @@
  * Estate by the importer that recognises it. A file that cannot be read is reported and the rest still loads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Estate, EstateError } from '../../../model/index.js';
 import { emptyEstate } from '../../../model/index.js';
 import type { Importer, ImportInput, ImportOptions } from './importer.js';
@@ -38,9 +38,12 @@ export interface LoadedEstates {
 }
 
 /** The input files under the given paths: listed files as given, directories walked for likely inputs. */
-export function listInputFiles(paths: string[], errors: EstateError[]): { file: string; listed: boolean }[] {
-  const out: { file: string; listed: boolean }[] = [];
-  const walk = (dir: string): void => {
+export function listInputFiles(
+  paths: string[],
+  errors: EstateError[],
+): { file: string; listed: boolean; root: string }[] {
+  const out: { file: string; listed: boolean; root: string }[] = [];
+  const walk = (dir: string, root: string): void => {
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
@@ -60,9 +63,9 @@ export function listInputFiles(paths: string[], errors: EstateError[]): { file: 
         continue;
       }
       if (stats.isDirectory()) {
-        if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) walk(path);
+        if (!SKIPPED_DIRS.has(name) && !name.startsWith('.')) walk(path, root);
       } else if (INPUT_FILE.test(name) && !/^(package(-lock)?|tsconfig|composer)\.json$/.test(name)) {
-        out.push({ file: path, listed: false });
+        out.push({ file: path, listed: false, root });
       }
     }
   };
@@ -78,13 +81,13 @@ export function listInputFiles(paths: string[], errors: EstateError[]): { file: 
       });
       continue;
     }
-    if (stats.isDirectory()) walk(path);
-    else out.push({ file: path, listed: true });
+    if (stats.isDirectory()) walk(path, path);
+    else out.push({ file: path, listed: true, root: dirname(path) });
   }
   return out;
 }
 
-function readInput(file: string): ImportInput | EstateError {
+function readInput(file: string, root: string): ImportInput | EstateError {
   let text: string;
   try {
     if (statSync(file).size > MAX_FILE_BYTES) return { file, message: 'larger than 20 MiB; not read' };
@@ -94,7 +97,7 @@ function readInput(file: string): ImportInput | EstateError {
   }
   try {
     const { value, lines } = parseTemplateText(file, text);
-    return { file, text, parsed: value, lines };
+    return { file, text, parsed: value, lines, root };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     return { file, message: `does not parse: ${message}` };
@@ -110,9 +113,9 @@ export function loadEstates(
   const errors: EstateError[] = [];
   const stats: LoadStats = { files: 0, imported: 0, ignored: 0, failed: 0, byImporter: {} };
   const estates: Estate[] = [];
-  for (const { file, listed } of listInputFiles(paths, errors)) {
+  for (const { file, listed, root } of listInputFiles(paths, errors)) {
     stats.files++;
-    const input = readInput(file);
+    const input = readInput(file, root);
     if (!('parsed' in input)) {
       // An unparsable file found by walking a directory may be anything; report it only if it looks like ours.
       if (listed || /template|serverless|\.tf\.json|policy|export/i.test(file)) {
