@@ -31,6 +31,13 @@ function includeLocation(transform: unknown): { location?: string; problem?: str
   return { problem: 'AWS::Include has no literal Parameters.Location; the snippet is not read' };
 }
 
+/**
+ * What stands for an include that was not read: its siblings when it has some (a resource map stays a map of
+ * resources), else the transform as written, so later stages see a value they cannot read, not an empty one.
+ */
+const unread = (value: Record<string, unknown>, siblings: Record<string, unknown>): unknown =>
+  Object.keys(siblings).length > 0 ? siblings : value;
+
 class Includer {
   private count = 0;
 
@@ -68,11 +75,10 @@ class Includer {
     const transformPath = [...path, 'Fn::Transform'];
     if (include.location === undefined) {
       this.input.error(transformPath, include.problem ?? 'AWS::Include cannot be read');
-      return value;
+      return unread(value, out);
     }
     const snippet = this.snippet(include.location, from, transformPath, stack);
-    // Unread: keep the transform as written, so later stages see a value they cannot read, not an empty one.
-    if (snippet === undefined) return value;
+    if (snippet === undefined) return unread(value, out);
     if (Object.keys(out).length === 0) return snippet;
     if (!isRecord(snippet)) {
       this.input.error(transformPath, 'the AWS::Include snippet is not a mapping but has sibling keys');
