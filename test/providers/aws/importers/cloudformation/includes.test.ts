@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trigger } from '../../../../../src/model/index.js';
@@ -107,5 +109,28 @@ describe('files that must not or cannot be read', () => {
     const input = { ...fixtureInput('cloudformation/includes/unreadable-template.yaml'), root: FIXTURES };
     const wider = cloudFormationImporter.import(input, DEFAULT_IMPORT_OPTIONS);
     expect(wider.notices.some((n) => n.message.includes('EscapingApi'))).toBe(false);
+  });
+
+  it('does not follow a symbolic link that leads out of the root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ares-include-'));
+    try {
+      cpSync(join(INCLUDES, 'api-template.yaml'), join(dir, 'template.yaml'));
+      cpSync(join(INCLUDES, 'snippets'), join(dir, 'snippets'), { recursive: true });
+      // openapi/ is a link to the fixture's openapi/ directory, outside this root.
+      symlinkSync(join(INCLUDES, 'openapi'), join(dir, 'openapi'));
+      const file = join(dir, 'template.yaml');
+      const input = { ...fixtureInput('cloudformation/includes/api-template.yaml'), file, root: dir };
+      const linked = cloudFormationImporter.import(input, DEFAULT_IMPORT_OPTIONS);
+      expect(routes(linked.triggers)).toEqual([]);
+      expect(linked.notices.map((n) => n.message)).toEqual([
+        expect.stringMatching(/OrdersApi.* is outside the scanned tree \(\.\/openapi\/orders\.yaml\)/),
+        expect.stringMatching(/ReportsApi.* is outside the scanned tree \(openapi\/reports\.json\)/),
+        expect.stringMatching(/LegacyApi.* is outside the scanned tree \(openapi\/legacy-swagger\.yaml\)/),
+      ]);
+      // The snippet is a real file inside the root: still read.
+      expect(linked.resources.map((r) => r.id)).toContain(`arn:aws:sqs:us-east-1:${ACCOUNT}:orders-queue`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
