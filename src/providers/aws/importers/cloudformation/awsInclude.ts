@@ -28,7 +28,7 @@ function includeLocation(transform: unknown): { location?: string; problem?: str
   const parameters = transform.Parameters;
   const location = isRecord(parameters) ? parameters.Location : undefined;
   if (typeof location === 'string' && location.trim() !== '') return { location: location.trim() };
-  return { problem: 'AWS::Include has no literal Parameters.Location; the snippet is not read' };
+  return { problem: 'a Location that is not a literal path (an S3 URI built at deployment)' };
 }
 
 /**
@@ -42,6 +42,11 @@ class Includer {
   private count = 0;
 
   constructor(private readonly input: IncludeInput) {}
+
+  private unresolvedLocation(path: Path, problem: string | undefined, from: string): void {
+    const where = `${this.input.file} ${locationOf(path, this.input.lines)}`;
+    this.input.files.unresolved('the AWS::Include snippet', where, problem ?? 'unreadable', from);
+  }
 
   /** The snippet `location` names, itself expanded; undefined when it cannot be read (already reported). */
   private snippet(location: string, from: string, path: Path, stack: readonly string[]): unknown {
@@ -74,7 +79,7 @@ class Includer {
     if (!include) return out;
     const transformPath = [...path, 'Fn::Transform'];
     if (include.location === undefined) {
-      this.input.error(transformPath, include.problem ?? 'AWS::Include cannot be read');
+      this.unresolvedLocation(transformPath, include.problem, from);
       return unread(value, out);
     }
     const snippet = this.snippet(include.location, from, transformPath, stack);
@@ -97,7 +102,7 @@ class Includer {
       if (!include) return;
       const path: Path = Array.isArray(template.Transform) ? ['Transform', i] : ['Transform'];
       if (include.location === undefined) {
-        this.input.error(path, include.problem ?? 'AWS::Include cannot be read');
+        this.unresolvedLocation(path, include.problem, this.input.file);
         return;
       }
       const snippet = this.snippet(include.location, this.input.file, path, []);

@@ -6,7 +6,7 @@ import type { SourceLocation } from '../../../../model/index.js';
 import type { ArnScope } from '../../estate/index.js';
 import type { ImportOptions } from '../importer.js';
 import { EstateBuilder } from './estateBuilder.js';
-import type { LocalFileRead, LocalFiles } from './localFiles.js';
+import { unreadFileNotice, type LocalFileRead, type LocalFiles } from './localFiles.js';
 import { locationOf, pathKey, type Path } from './path.js';
 import { Resolver, isRecord, type TemplateResource } from './resolver.js';
 
@@ -107,11 +107,7 @@ export class ImportContext {
     const value = this.resolve(raw, path);
     const where = `${this.file} ${locationOf(path, this.lines)}`;
     const unresolved = (why: string): undefined => {
-      this.builder.addNotice({
-        code: 'unresolved-reference',
-        message: `${what} at ${where} is ${why}; it is not read, so what it defines is missing from the scan`,
-        file: this.file,
-      });
+      this.builder.addNotice(unreadFileNotice(what, where, why, this.file));
       return undefined;
     };
     if (isRecord(value)) {

@@ -28,6 +28,15 @@ export interface LocalFilesInput {
   error: (error: EstateError) => void;
 }
 
+/** The notice for a file that is not read: what it is, where it is named, why, and what that costs. */
+export function unreadFileNotice(what: string, where: string, why: string, file: string): Notice {
+  return {
+    code: 'unresolved-reference',
+    message: `${what} at ${where} is ${why}; it is not read, so what it defines is missing from the scan`,
+    file,
+  };
+}
+
 const within = (root: string, target: string): boolean => {
   const rel = relative(root, target);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
@@ -44,20 +53,19 @@ export class LocalFiles {
     }
   }
 
+  /** Reports a file that is not read, as an `unresolved-reference` notice on `from`. */
+  unresolved(what: string, where: string, why: string, from: string): undefined {
+    this.input.notice(unreadFileNotice(what, where, why, from));
+    return undefined;
+  }
+
   /**
    * Reads `location`, relative to the directory of `from` (the file that names it), and parses it as YAML or
    * JSON. `what` says what the file is for (`the AWS::Include snippet`), `where` is where it is named
    * (`template.yaml Resources.Api.Properties.DefinitionBody (line 12)`); both go into notices and errors.
    */
   read(location: string, from: string, what: string, where: string): LocalFileRead | undefined {
-    const skip = (why: string): undefined => {
-      this.input.notice({
-        code: 'unresolved-reference',
-        message: `${what} at ${where} is ${why}; it is not read, so what it defines is missing from the scan`,
-        file: from,
-      });
-      return undefined;
-    };
+    const skip = (why: string): undefined => this.unresolved(what, where, why, from);
     if (/^s3:\/\//i.test(location) || /^https?:\/\//i.test(location))
       return skip(`in S3 (${location}); scan a local copy next to the template`);
     if (isAbsolute(location) || /^[a-zA-Z]:[\\/]/.test(location))

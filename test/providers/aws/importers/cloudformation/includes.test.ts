@@ -76,6 +76,7 @@ describe('files that must not or cannot be read', () => {
   it('never reads a path that leaves the scan root, nor an absolute path, nor S3', () => {
     expect(notice('EscapingApi')?.message).toMatch(/is outside the scanned tree \(\.\.\/sam-events\.yaml\)/);
     expect(notice('AbsoluteApi')?.message).toMatch(/is an absolute path \(\/etc\/hostname\)/);
+    expect(notice('BuiltLocationApi')?.message).toMatch(/is a Location that is not a literal path/);
     expect(notice('S3Api')?.message).toMatch(/is in S3 \(s3:\/\/my-bucket\/api\.yaml\)/);
     expect(notice('S3Flow')?.message).toMatch(
       /state machine definition .* is in S3 \(s3:\/\/my-bucket\/flow/,
