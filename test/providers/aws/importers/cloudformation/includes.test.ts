@@ -54,6 +54,14 @@ describe('files a template points to: OpenAPI definitions', () => {
   });
 });
 
+describe('files a template points to: the top-level Transform form', () => {
+  it("merges the snippet's sections into the template's, the template's own entries winning", () => {
+    const estate = importCfn('includes/top-level-template.yaml');
+    expect(estate.functions.map((f) => f.id).sort()).toEqual([arn.fn('from-snippet'), arn.fn('own')]);
+    expect(estate.errors).toEqual([]);
+  });
+});
+
 describe('files a template points to: state machine definitions', () => {
   const estate = importCfn('includes/workflow-template.yaml');
 
