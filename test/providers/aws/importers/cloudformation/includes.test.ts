@@ -26,6 +26,8 @@ describe('files a template points to: OpenAPI definitions', () => {
       [api('OrdersApi', 'POST/orders'), arn.fn('create-order'), 'iam'],
       // x-amazon-apigateway-any-method, an `aws` integration, SAM's AWS_IAM authorizer name.
       [api('OrdersApi', '*/admin/*'), arn.fn('admin'), 'iam'],
+      // A response-streaming integration (`/response-streaming-invocations`) runs the function too.
+      [api('OrdersApi', 'GET/orders/stream'), arn.fn('list-orders'), 'open'],
     ]);
   });
 
