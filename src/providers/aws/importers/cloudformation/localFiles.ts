@@ -4,8 +4,8 @@
  * find them. Anything else (an S3 URI, an absolute path, a path leaving the root, a missing file) is a notice,
  * never a read, so a hostile template cannot make ares read files outside what the user asked it to scan.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { EstateError, Notice } from '../../../../model/index.js';
 import { TemplateParseError } from './errors.js';
 import { parseTemplateText } from './parseTemplateText.js';
@@ -53,6 +53,22 @@ export class LocalFiles {
     }
   }
 
+  /**
+   * A file that differs only in letter case: the template works on a case-insensitive file system (macOS,
+   * Windows) but not where it is deployed from on Linux, so it is named, not read.
+   */
+  private caseHint(target: string, location: string): string {
+    try {
+      const dir = realpathSync(dirname(target));
+      if (this.realRoot === undefined || !within(this.realRoot, dir)) return '';
+      const wanted = basename(target).toLowerCase();
+      const match = readdirSync(dir).find((name) => name.toLowerCase() === wanted);
+      return match ? `; ${join(dirname(location), match)} differs only in letter case` : '';
+    } catch {
+      return '';
+    }
+  }
+
   /** Reports a file that is not read, as an `unresolved-reference` notice on `from`. */
   unresolved(what: string, where: string, why: string, from: string): undefined {
     this.input.notice(unreadFileNotice(what, where, why, from));
@@ -75,7 +91,7 @@ export class LocalFiles {
     try {
       realTarget = realpathSync(target);
     } catch {
-      return skip(`missing (${location})`);
+      return skip(`missing (${location}${this.caseHint(target, location)})`);
     }
     // Compare real paths so that a symbolic link cannot lead out of the root either.
     if (this.realRoot === undefined || !within(this.realRoot, realTarget))
