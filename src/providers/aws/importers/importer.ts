@@ -35,7 +35,8 @@ export interface ImportInput {
   lines?: Map<string, number>;
   /**
    * The directory the file was found under (the scanned path, or the file's own directory when it was named):
-   * an importer that follows references to other files (`${file(...)}`) reads nothing outside it.
+   * files the input points to (`${file(...)}`, an `AWS::Include` snippet, an OpenAPI or state machine definition)
+   * are read only inside it. Default: the input's directory.
    */
   root?: string;
   /** Told of each file the importer reads as part of this input, so that it is not also imported on its own. */

@@ -106,7 +106,7 @@ export function listInputFiles(paths: string[], errors: EstateError[]): InputFil
   return out;
 }
 
-function readInput(file: string): ImportInput | EstateError {
+function readInput(file: string, root: string): ImportInput | EstateError {
   let text: string;
   try {
     if (statSync(file).size > MAX_FILE_BYTES) return { file, message: 'larger than 20 MiB; not read' };
@@ -116,7 +116,7 @@ function readInput(file: string): ImportInput | EstateError {
   }
   try {
     const { value, lines } = parseTemplateText(file, text);
-    return { file, text, parsed: value, lines };
+    return { file, text, parsed: value, lines, root };
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] as string;
     return { file, message: `does not parse: ${message}` };
@@ -205,8 +205,8 @@ export function loadInputFiles(
       unsupported(byName);
       continue;
     }
-    const read = readInput(file);
-    const input = 'parsed' in read ? { ...read, root, onInclude } : read;
+    const read = readInput(file, root);
+    const input = 'parsed' in read ? { ...read, onInclude } : read;
     if (!('parsed' in input)) {
       // An unparsable file found by walking a directory may be anything; report it only if it looks like ours.
       if (listed || /template|serverless|\.tf\.json|policy|export/i.test(file)) {

@@ -2,6 +2,7 @@
  * API Gateway entry points to functions: REST API methods, HTTP API routes and OpenAPI bodies. A method with
  * AWS_IAM authorization is an `api-iam` trigger on its execute-api ARN; any other is reachable without IAM.
  */
+import { isUnreadInclude } from './awsInclude.js';
 import type { ImportContext } from './context.js';
 import { importDataResource } from './eventSources.js';
 import { functionArnInIntegrationUri } from './lambda.js';
@@ -123,7 +124,14 @@ const OPENAPI_METHODS: Record<string, string> = {
   'x-amazon-apigateway-any-method': 'ANY',
 };
 
-/** Security schemes that are IAM (SigV4) authorization in API Gateway's OpenAPI extensions. */
+/** `x-amazon-apigateway-authtype` values that mean IAM (SigV4) authorization (REST and HTTP APIs). */
+const IAM_AUTH_TYPES = new Set(['awssigv4', 'sigv4', 'aws_iam']);
+
+/**
+ * Security schemes that are IAM authorization in API Gateway's OpenAPI extensions (OpenAPI 2
+ * `securityDefinitions`, OpenAPI 3 `components.securitySchemes`). A requirement naming `AWS_IAM` with no
+ * scheme of that name is SAM's IAM authorizer, which SAM adds to the body under that name.
+ */
 function iamSchemes(body: Record<string, unknown>): Set<string> {
   const components = isRecord(body.components) ? body.components : {};
   const schemes = {
@@ -131,20 +139,38 @@ function iamSchemes(body: Record<string, unknown>): Set<string> {
     ...(isRecord(components.securitySchemes) ? components.securitySchemes : {}),
   };
   const out = new Set<string>();
+  if (!('AWS_IAM' in schemes)) out.add('AWS_IAM');
   for (const [name, scheme] of Object.entries(schemes)) {
     const authType = isRecord(scheme) ? optionalString(scheme['x-amazon-apigateway-authtype']) : undefined;
-    if (authType?.toLowerCase() === 'awssigv4') out.add(name);
+    if (authType !== undefined && IAM_AUTH_TYPES.has(authType.toLowerCase())) out.add(name);
   }
   return out;
 }
 
-/** True when every alternative of a security requirement list uses an IAM scheme. */
+/**
+ * True when every alternative of a security requirement list uses an IAM scheme: a caller who may pick an
+ * alternative without IAM is not checked by IAM. An empty list (`security: []`) turns authorization off.
+ */
 function requiresIam(security: unknown, schemes: Set<string>): boolean | undefined {
   if (!Array.isArray(security)) return undefined;
   if (security.length === 0) return false;
   return security.every(
     (requirement) => isRecord(requirement) && Object.keys(requirement).some((name) => schemes.has(name)),
   );
+}
+
+/** Integration types that call something other than a Lambda function, whatever their `uri` says. */
+const NON_LAMBDA_INTEGRATIONS = new Set(['http', 'http_proxy', 'mock']);
+
+/** The function an `x-amazon-apigateway-integration` runs (types aws_proxy and aws with a Lambda uri). */
+function integratedFunction(integration: unknown): string | undefined {
+  if (!isRecord(integration)) return undefined;
+  const type = optionalString(integration.type)?.toLowerCase();
+  if (type !== undefined && NON_LAMBDA_INTEGRATIONS.has(type)) return undefined;
+  const uri = optionalString(integration.uri);
+  // A uri chosen by a stage variable names no function the template can know.
+  if (!uri || isSymbolic(uri.replace(/\$\{stageVariables\.[^}]*\}/g, ''))) return undefined;
+  return functionArnInIntegrationUri(uri);
 }
 
 /** Triggers for the Lambda integrations of an OpenAPI body (SAM DefinitionBody, RestApi/HTTP API Body). */
@@ -155,6 +181,7 @@ export function importOpenApiBody(
   defaultIam: boolean,
   path: Path,
 ): void {
+  if (isUnreadInclude(rawBody)) return; // LocalFiles has said why, as a notice
   const body = ctx.resolve(rawBody, path);
   if (!isRecord(body)) {
     ctx.info(
@@ -171,12 +198,7 @@ export function importOpenApiBody(
     for (const [key, operation] of Object.entries(operations)) {
       const method = OPENAPI_METHODS[key.toLowerCase()];
       if (!method || !isRecord(operation)) continue;
-      const integration = operation['x-amazon-apigateway-integration'];
-      const uri = isRecord(integration) ? optionalString(integration.uri) : undefined;
-      const fnArn =
-        uri && !isSymbolic(uri.replace(/\$\{stageVariables\.[^}]*\}/g, ''))
-          ? functionArnInIntegrationUri(uri)
-          : undefined;
+      const fnArn = integratedFunction(operation['x-amazon-apigateway-integration']);
       if (!fnArn) continue;
       const iam = requiresIam(operation.security, schemes) ?? globalIam ?? defaultIam;
       // A non-empty security requirement that is not IAM names an authorizer (Cognito, JWT, Lambda).
@@ -193,6 +215,26 @@ export function importOpenApiBody(
   }
 }
 
+/** An OpenAPI definition kept in a file (`DefinitionUri`, `BodyS3Location`): read when local, else a notice. */
+function importOpenApiFile(
+  ctx: ImportContext,
+  apiId: string,
+  raw: unknown,
+  defaultIam: boolean,
+  path: Path,
+): void {
+  const read = ctx.readDocument(raw, path, 'the OpenAPI definition');
+  if (!read) return;
+  if (!isRecord(read.value)) {
+    ctx.builder.addError({
+      file: read.file,
+      message: 'the OpenAPI definition is not a mapping; its routes are not read',
+    });
+    return;
+  }
+  importOpenApiBody(ctx, apiId, read.value, defaultIam, path);
+}
+
 /** `AWS::ApiGateway::RestApi` / `AWS::ApiGatewayV2::Api`: the API resource, quick-create targets and Body. */
 export function importApi(ctx: ImportContext, logicalId: string, resource: TemplateResource): void {
   importDataResource(ctx, logicalId, resource);
@@ -200,6 +242,8 @@ export function importApi(ctx: ImportContext, logicalId: string, resource: Templ
   const apiId = apiIdOf(ctx, logicalId);
   if (resource.properties.Body !== undefined)
     importOpenApiBody(ctx, apiId, resource.properties.Body, false, [...base, 'Body']);
+  else if (resource.properties.BodyS3Location !== undefined)
+    importOpenApiFile(ctx, apiId, resource.properties.BodyS3Location, false, [...base, 'BodyS3Location']);
   const target = optionalString(ctx.resolve(resource.properties.Target, [...base, 'Target']));
   if (target) {
     // HTTP API quick create: one route (RouteKey, default `$default`) to the target, no authorization.
@@ -230,9 +274,10 @@ export function importSamApi(ctx: ImportContext, logicalId: string, resource: Te
       [...base, 'DefinitionBody'],
     );
   } else if (resource.properties.DefinitionUri !== undefined) {
-    ctx.info(
-      [...base, 'DefinitionUri'],
-      'the OpenAPI file is not read; routes are taken from function events only',
-    );
+    // SAM cannot add its authorizers to a body it does not hold: only the file's own security counts.
+    importOpenApiFile(ctx, apiIdOf(ctx, logicalId), resource.properties.DefinitionUri, false, [
+      ...base,
+      'DefinitionUri',
+    ]);
   }
 }

@@ -21,8 +21,8 @@ export const cloudFormationImporter: Importer = {
   import(input, options) {
     // The loader has parsed the text already (with line numbers): do not parse it again.
     return input.lines
-      ? importTemplateValue(input.file, input.parsed, input.lines, options)
-      : importTemplateText(input.file, input.text, options);
+      ? importTemplateValue(input.file, input.parsed, input.lines, options, input.root)
+      : importTemplateText(input.file, input.text, options, input.root);
   },
 };
 

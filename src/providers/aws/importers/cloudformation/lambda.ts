@@ -248,9 +248,12 @@ export function importEventInvokeConfig(
   }
 }
 
-/** The function ARN inside an API Gateway integration URI (`...:lambda:path/2015-03-31/functions/<arn>/invocations`). */
+/**
+ * The function ARN inside an API Gateway integration URI (`...:lambda:path/2015-03-31/functions/<arn>/invocations`,
+ * or `.../2021-11-15/functions/<arn>/response-streaming-invocations` for a streaming response).
+ */
 export function functionArnInIntegrationUri(uri: string): string | undefined {
-  const match = /\/functions\/(.+?)\/invocations/.exec(uri);
+  const match = /\/functions\/(.+?)\/(?:response-streaming-)?invocations/.exec(uri);
   if (match) return match[1];
   return splitArn(uri)?.[2] === 'lambda' ? uri : undefined;
 }
