@@ -174,7 +174,12 @@ export function referenceSearch(
   };
   // Outside requesters (anonymous, other accounts) have no policies of their own to deny with: what they reach is
   // an implicit denial, and it is reported whether or not implicit denials are asked for.
-  const outside = new Set(authorizer.requesters().filter((r) => r.outside === true).map((r) => r.id));
+  const outside = new Set(
+    authorizer
+      .requesters()
+      .filter((r) => r.outside === true)
+      .map((r) => r.id),
+  );
   const bypasses = new Set<BypassTuple>();
   const invokers = new Map<string, Set<string>>();
   for (const u of users) {
