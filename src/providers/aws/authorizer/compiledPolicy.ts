@@ -10,9 +10,9 @@ import {
   type PolicyWarning,
 } from '../policy/index.js';
 import type { NamedPolicy } from '../types.js';
-import { ArnPattern } from './arn.js';
+import { arnPattern, type ArnPattern } from './arn.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
-import { compileTokens, tokenizePattern, variableKeys, type StringMatcher } from './pattern.js';
+import { globMatcher, variableKeys, type StringMatcher } from './pattern.js';
 import { matchPrincipal, notPrincipalExempts, type PrincipalMatch } from './principalMatch.js';
 import type { EvaluationScope } from './evaluationScope.js';
 import { MAYBE, NO, YES, and3, type Tri } from './tristate.js';
@@ -69,18 +69,19 @@ function compileStatement(
   const actionPatterns = statement.action ?? statement.notAction ?? [];
   const resourcePatterns = statement.resource ?? statement.notResource;
   const conditions = statement.conditions.map((c) => compileCondition(c, variables));
+  const resources = resourcePatterns?.map((r) => arnPattern(r, variables));
   const conditionKeys = new Set(conditions.flatMap((c) => c.keys));
-  for (const pattern of resourcePatterns ?? []) {
-    for (const key of variableKeys(tokenizePattern(pattern, variables))) conditionKeys.add(key);
+  for (const pattern of resources ?? []) {
+    for (const key of variableKeys(pattern.tokens)) conditionKeys.add(key);
   }
   if (conditionKeys.size > 0) reason.conditionKeys = [...conditionKeys];
   return {
     reason,
     effect: statement.effect,
     actionPatterns,
-    actions: actionPatterns.map((a) => compileTokens(tokenizePattern(a.toLowerCase(), false))),
+    actions: actionPatterns.map((a) => globMatcher(a.toLowerCase())),
     negateActions: statement.notAction !== undefined,
-    resources: resourcePatterns?.map((r) => new ArnPattern(r, variables)),
+    resources,
     negateResources: statement.notResource !== undefined,
     principal: statement.principal ?? statement.notPrincipal,
     negatePrincipal: statement.notPrincipal !== undefined,
@@ -108,7 +109,7 @@ function indexStatements(statements: CompiledStatement[], documentStatements: Aw
         continue;
       }
       const names = perService.get(service) ?? [];
-      names.push(compileTokens(tokenizePattern(lower.slice(colon + 1), false)));
+      names.push(globMatcher(lower.slice(colon + 1)));
       perService.set(service, names);
     }
     // A statement with a wildcard service is checked in full for every request; listing it per service too would repeat it.

@@ -3,7 +3,8 @@
  * context that answers YES, NO or MAYBE (the key is unknown and the answer depends on it).
  */
 import { parseConditionOperator, type ConditionClause, type OperatorSpec } from '../policy/index.js';
-import { ArnPattern, toArnValue } from './arn.js';
+import { arnPattern, toArnValue } from './arn.js';
+import { InternTable } from './intern.js';
 import type { EvaluationScope } from './evaluationScope.js';
 import { cidrContains, parseCidr, type CidrRange } from './ip.js';
 import {
@@ -116,7 +117,7 @@ function compileValueMatcher(spec: OperatorSpec, values: string[], variablesAllo
       return (value) => (ranges.some((r) => cidrContains(r, value)) ? YES : NO);
     }
     case 'arn': {
-      const patterns = values.map((v) => new ArnPattern(v, variablesAllowed));
+      const patterns = values.map((v) => arnPattern(v, variablesAllowed));
       return (value, scope) => {
         const subject = toArnValue(value);
         // A request value that is not an ARN matches no ARN pattern.
@@ -152,8 +153,18 @@ function overValues(
   return result;
 }
 
-/** Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. */
+const conditions = new InternTable<CompiledCondition>(50_000);
+
+/**
+ * Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. Clauses written alike (operator, key
+ * and values as written) share one compiled condition.
+ */
 export function compileCondition(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
+  const key = JSON.stringify([variablesAllowed, clause.operator, clause.keyAsWritten, clause.values]);
+  return conditions.get(key) ?? conditions.set(key, compileClause(clause, variablesAllowed));
+}
+
+function compileClause(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
   const parsed = parseConditionOperator(clause.operator);
   if (!parsed) throw new Error(`unreachable: operator ${clause.operator} was validated at parse time`);
   const { spec } = parsed;
