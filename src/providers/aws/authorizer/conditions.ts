@@ -153,15 +153,47 @@ function overValues(
   return result;
 }
 
-const conditions = new InternTable<CompiledCondition>(50_000);
+/**
+ * Compiled clauses by operator, key and value as written (per policy version): nested maps over the document's own
+ * strings, whose hashes V8 keeps, so a look-up builds no key. Clauses with several values go by their JSON.
+ */
+const single = [new Map<string, Map<string, InternTable<CompiledCondition>>>(), new Map()];
+const multi = new InternTable<CompiledCondition>(50_000);
+
+function singleValueTable(
+  variablesAllowed: boolean,
+  operator: string,
+  key: string,
+): InternTable<CompiledCondition> {
+  const byOperator = single[variablesAllowed ? 1 : 0] as Map<
+    string,
+    Map<string, InternTable<CompiledCondition>>
+  >;
+  let byKey = byOperator.get(operator);
+  if (!byKey || byKey.size > 10_000) {
+    byKey = new Map();
+    byOperator.set(operator, byKey);
+  }
+  let table = byKey.get(key);
+  if (!table) {
+    table = new InternTable(10_000);
+    byKey.set(key, table);
+  }
+  return table;
+}
 
 /**
  * Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. Clauses written alike (operator, key
  * and values as written) share one compiled condition.
  */
 export function compileCondition(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
+  if (clause.values.length === 1) {
+    const table = singleValueTable(variablesAllowed, clause.operator, clause.keyAsWritten);
+    const value = clause.values[0] as string;
+    return table.get(value) ?? table.set(value, compileClause(clause, variablesAllowed));
+  }
   const key = JSON.stringify([variablesAllowed, clause.operator, clause.keyAsWritten, clause.values]);
-  return conditions.get(key) ?? conditions.set(key, compileClause(clause, variablesAllowed));
+  return multi.get(key) ?? multi.set(key, compileClause(clause, variablesAllowed));
 }
 
 function compileClause(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {

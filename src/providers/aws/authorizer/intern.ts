@@ -19,3 +19,15 @@ export class InternTable<V> {
     return value;
   }
 }
+
+const singletons = new WeakMap<object, unknown[]>();
+
+/** A one-element list of an interned item, shared like the item itself: most statements list one resource or clause. */
+export function singletonList<T extends object>(item: T): T[] {
+  let list = singletons.get(item) as T[] | undefined;
+  if (!list) {
+    list = [item];
+    singletons.set(item, list);
+  }
+  return list;
+}
