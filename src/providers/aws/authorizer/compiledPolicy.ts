@@ -118,18 +118,20 @@ function compileStatement(
   const resources = resourcePatterns && compileResources(resourcePatterns, variables);
   const conditionKeys = conditionKeysOf(conditions, resources);
   if (conditionKeys.length > 0) reason.conditionKeys = conditionKeys;
+  // Evaluation reads the first fields of every statement and the rest only of those that match: first fields first,
+  // so that rejecting a statement touches one cache line.
   return {
-    reason,
+    actionTest: test,
     effect: statement.effect,
+    principal: statement.principal ?? statement.notPrincipal,
+    negatePrincipal: statement.notPrincipal !== undefined,
+    resources,
+    negateResources: statement.notResource !== undefined,
+    conditions,
+    reason,
     actionPatterns,
     actions: test.full,
     negateActions,
-    actionTest: test,
-    resources,
-    negateResources: statement.notResource !== undefined,
-    principal: statement.principal ?? statement.notPrincipal,
-    negatePrincipal: statement.notPrincipal !== undefined,
-    conditions,
   };
 }
 
