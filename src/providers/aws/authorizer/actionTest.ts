@@ -19,6 +19,9 @@ export class ActionTest {
     /** Matchers of the full lower-cased `service:action` patterns (shared: never mutate). */
     readonly full: StringMatcher[],
     private readonly negate: boolean,
+    /** For an Action element of one pattern with a literal service: that service and its name matcher. */
+    private readonly onlyService: string | undefined,
+    private readonly onlyName: StringMatcher | undefined,
   ) {}
 
   /**
@@ -28,20 +31,27 @@ export class ActionTest {
    */
   static compile(lowerPatterns: readonly string[], negate: boolean): ActionTest {
     const full = lowerPatterns.map(globMatcher);
-    if (negate) return new ActionTest(undefined, full, true);
+    if (negate) return new ActionTest(undefined, full, true, undefined, undefined);
     const byService = new Map<string, StringMatcher[]>();
     for (const pattern of lowerPatterns) {
       const colon = pattern.indexOf(':');
       const service = colon < 0 ? '*' : pattern.slice(0, colon);
-      if (service.includes('*') || service.includes('?')) return new ActionTest(undefined, full, false);
+      if (service.includes('*') || service.includes('?'))
+        return new ActionTest(undefined, full, false, undefined, undefined);
       const names = byService.get(service) ?? [];
       names.push(globMatcher(pattern.slice(colon + 1)));
       byService.set(service, names);
     }
-    return new ActionTest(byService, full, false);
+    // One pattern (the common case) is cheaper to match than to look up in a memo.
+    if (lowerPatterns.length === 1) {
+      const [[service, [name]]] = [...byService] as [[string, [StringMatcher]]];
+      return new ActionTest(byService, full, false, service, name);
+    }
+    return new ActionTest(byService, full, false, undefined, undefined);
   }
 
   covers(action: InternedAction): boolean {
+    if (this.onlyName !== undefined) return action.service === this.onlyService && this.onlyName(action.name);
     const known = this.memo.get(action.full);
     if (known !== undefined) return known;
     const answer = this.decide(action);

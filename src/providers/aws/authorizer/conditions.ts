@@ -6,7 +6,7 @@ import { parseConditionOperator, type ConditionClause, type OperatorSpec } from 
 import { arnPattern, toArnValue } from './arn.js';
 import { InternTable } from './intern.js';
 import type { EvaluationScope } from './evaluationScope.js';
-import { cidrContains, parseCidr, type CidrRange } from './ip.js';
+import { cidrContainsAddress, parseCidr, parseIpAddressCached, type CidrRange } from './ip.js';
 import {
   compileTokens,
   hasVariables,
@@ -34,6 +34,13 @@ function parseDate(text: string): number {
   if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const ms = Date.parse(trimmed);
   return Number.isNaN(ms) ? NaN : ms;
+}
+
+const base64Forms = new InternTable<string>(10_000);
+
+/** The canonical base64 form of a value (decoded and encoded again), remembered per text. */
+function canonicalBase64(text: string): string {
+  return base64Forms.get(text) ?? base64Forms.set(text, Buffer.from(text, 'base64').toString('base64'));
 }
 
 function parseNumber(text: string): number {
@@ -109,12 +116,15 @@ function compileValueMatcher(spec: OperatorSpec, values: string[], variablesAllo
       return (value) => (set.has(value.toLowerCase()) ? YES : NO);
     }
     case 'binary': {
-      const set = new Set(values.map((v) => Buffer.from(v, 'base64').toString('base64')));
-      return (value) => (set.has(Buffer.from(value, 'base64').toString('base64')) ? YES : NO);
+      const set = new Set(values.map(canonicalBase64));
+      return (value) => (set.has(canonicalBase64(value)) ? YES : NO);
     }
     case 'ip': {
       const ranges = values.map(parseCidr).filter((r): r is CidrRange => r !== undefined);
-      return (value) => (ranges.some((r) => cidrContains(r, value)) ? YES : NO);
+      return (value) => {
+        const address = parseIpAddressCached(value);
+        return ranges.some((r) => cidrContainsAddress(r, address)) ? YES : NO;
+      };
     }
     case 'arn': {
       const patterns = values.map((v) => arnPattern(v, variablesAllowed));

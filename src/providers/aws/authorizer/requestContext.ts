@@ -240,14 +240,10 @@ export interface PreparedRequest {
   resource: ArnValue;
   resourceAccount: string | undefined;
   sameAccount: boolean;
-  /** The request's own context as given; read through `ownContextValues`, which indexes it on first use. */
+  /** The request's own context as given; read through `ownContextValues`. */
   rawContext: AwsRequest['context'];
-  /**
-   * The own context's key names, lower-cased, and their raw values, in the order the object lists them; built on
-   * first use (most requests read no key), without a Map: a request carries a handful of keys and reads fewer.
-   */
+  /** The own context's key names as written, listed on first use (most requests read no key). */
   ownKeys: string[] | undefined;
-  ownValues: ContextValue[] | undefined;
   /** The keys AWS derives from the caller; the request's own context wins over them. */
   derived: ReadonlyMap<string, string[]>;
   /** When true, a key missing from `context` is unknown (the decision may become conditional). */
@@ -257,7 +253,6 @@ export interface PreparedRequest {
 }
 
 const NO_KEYS: string[] = [];
-const NO_VALUES: ContextValue[] = [];
 
 export function prepareRequest(
   request: AwsRequest,
@@ -273,7 +268,6 @@ export function prepareRequest(
     derived: derivedContext(entry, request.principal, resourceAccount, openWorld),
     rawContext: request.context,
     ownKeys: request.context ? undefined : NO_KEYS,
-    ownValues: request.context ? undefined : NO_VALUES,
     principal,
     action: internAction(request.action),
     resource,
@@ -287,25 +281,15 @@ export function prepareRequest(
 /**
  * The values of one of the request's own context keys (lower-case name): `undefined` when the request does not
  * carry it, `null` when it says the key is absent. Two spellings of one key: the later one wins, as in a map.
+ * A request carries a handful of keys and reads fewer, so this scans the names rather than building a map.
  */
 export function ownContextValues(request: PreparedRequest, key: string): string[] | null | undefined {
-  let keys = request.ownKeys;
-  let values = request.ownValues as ContextValue[];
-  if (keys === undefined) {
-    const raw = request.rawContext ?? {};
-    const names = Object.keys(raw);
-    keys = new Array<string>(names.length);
-    values = new Array<ContextValue>(names.length);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      keys[i] = lowerKey(name);
-      values[i] = raw[name] as ContextValue;
-    }
-    request.ownKeys = keys;
-    request.ownValues = values;
-  }
-  for (let i = keys.length - 1; i >= 0; i--) {
-    if (keys[i] === key) return toStrings(values[i] as ContextValue);
+  const raw = request.rawContext;
+  if (raw === undefined) return undefined;
+  const names = (request.ownKeys ??= Object.keys(raw));
+  for (let i = names.length - 1; i >= 0; i--) {
+    const name = names[i] as string;
+    if (name.length === key.length && lowerKey(name) === key) return toStrings(raw[name] as ContextValue);
   }
   return undefined;
 }
