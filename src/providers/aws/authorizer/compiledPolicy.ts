@@ -1,6 +1,7 @@
 /**
  * Compiling a policy document once: statements get compiled action, resource, principal and condition matchers,
- * and are indexed by service so that a request only looks at statements that can name its action.
+ * shared with every statement that writes the same text; a request evaluates only the statements whose Action
+ * element names its action (a small policy is scanned, a large one remembers its candidates per action).
  */
 import type { PolicyType, StatementReason } from '../../../model/index.js';
 import {
