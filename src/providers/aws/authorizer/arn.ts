@@ -2,6 +2,7 @@
 import { compileTokens, hasVariables, resolveTokens, tokenizePattern } from './pattern.js';
 import type { PatternToken, StringMatcher } from './pattern.js';
 import { nameItems, relateNames, type NameRelation } from './namePattern.js';
+import { InternTable } from './intern.js';
 
 /** `arn:partition:service:region:account:resource`; the resource part keeps any further colons. */
 export function splitArn(arn: string): string[] | undefined {
@@ -162,4 +163,12 @@ export class ArnPattern {
     }
     return relation;
   }
+}
+
+const arnPatterns = [new InternTable<ArnPattern>(50_000), new InternTable<ArnPattern>(50_000)];
+
+/** The ArnPattern for `source`, shared by every statement that writes the same pattern under the same version. */
+export function arnPattern(source: string, allowVariables: boolean): ArnPattern {
+  const table = arnPatterns[allowVariables ? 1 : 0] as InternTable<ArnPattern>;
+  return table.get(source) ?? table.set(source, new ArnPattern(source, allowVariables));
 }

@@ -33,7 +33,24 @@ function reasonOf(match: StatementMatch): StatementReason {
 }
 
 function noAllow(policyType: NoAllowReason['policyType'], message: string, policy?: string): NoAllowReason {
-  return { kind: 'no-allow', policyType, message, ...(policy ? { policy } : {}) };
+  return policy
+    ? { kind: 'no-allow', policyType, message, policy }
+    : { kind: 'no-allow', policyType, message };
+}
+
+/** The reasons of the matches with this effect (and, when given, this result), outside the RCP layer for Allow. */
+function reasonsOf(
+  matches: readonly StatementMatch[],
+  effect: 'Allow' | 'Deny',
+  result?: Tri,
+): StatementReason[] {
+  const out: StatementReason[] = [];
+  for (const m of matches) {
+    if (m.statement.effect !== effect || (result !== undefined && m.result !== result)) continue;
+    if (effect === 'Allow' && m.layer === RCP) continue;
+    out.push(m.statement.reason);
+  }
+  return out;
 }
 
 let sharedScope: EvaluationScope | undefined;
@@ -125,27 +142,17 @@ export function authorize(
 
   const denies = (): StatementMatch[] => matches.filter((m) => m.statement.effect === 'Deny');
   if (denyResult === YES) {
-    return {
-      decision: 'explicit-deny',
-      reasons: sortReasons(
-        denies()
-          .filter((m) => m.result === YES)
-          .map(reasonOf),
-      ),
-    };
+    return { decision: 'explicit-deny', reasons: sortReasons(reasonsOf(matches, 'Deny', YES)) };
   }
   if (denyResult === NO && allowResult === YES) {
-    const granting = matches.filter(
-      (m) => m.statement.effect === 'Allow' && m.result === YES && m.layer !== RCP,
-    );
-    return { decision: 'allow', reasons: sortReasons(granting.map(reasonOf)) };
+    return { decision: 'allow', reasons: sortReasons(reasonsOf(matches, 'Allow', YES)) };
   }
   if (denyResult === NO && allowResult === NO) {
     const reasons: DecisionReason[] = [];
-    scpResults.forEach((r, i) => {
-      if (r === NO)
+    for (let i = 0; i < scpResults.length; i++) {
+      if (scpResults[i] === NO)
         reasons.push(noAllow('scp', `no statement of SCP level ${i} allows the request`, `scps[${i}]`));
-    });
+    }
     if (grant === NO) {
       reasons.push(
         ...grantFailures(prepared.sameAccount, isService, {
@@ -219,13 +226,18 @@ function grantFailures(
 
 const TYPE_ORDER = ['scp', 'rcp', 'identity', 'resource', 'permissions-boundary', 'session'];
 
+function byTypePolicyStatement(a: StatementReason, b: StatementReason): number {
+  return (
+    TYPE_ORDER.indexOf(a.policyType) - TYPE_ORDER.indexOf(b.policyType) ||
+    (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) ||
+    a.statement - b.statement
+  );
+}
+
+/** Distinct reasons (first occurrence kept) in a stable order; `reasons` is a fresh array the caller gives up. */
 function sortReasons(reasons: StatementReason[]): StatementReason[] {
+  if (reasons.length < 2) return reasons;
   const seen = new Set<StatementReason>();
   const unique = reasons.filter((r) => (seen.has(r) ? false : (seen.add(r), true)));
-  return unique.sort(
-    (a, b) =>
-      TYPE_ORDER.indexOf(a.policyType) - TYPE_ORDER.indexOf(b.policyType) ||
-      (a.policy < b.policy ? -1 : a.policy > b.policy ? 1 : 0) ||
-      a.statement - b.statement,
-  );
+  return unique.sort(byTypePolicyStatement);
 }

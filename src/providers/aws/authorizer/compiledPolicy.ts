@@ -1,20 +1,25 @@
 /**
  * Compiling a policy document once: statements get compiled action, resource, principal and condition matchers,
- * and are indexed by service so that a request only looks at statements that can name its action.
+ * shared with every statement that writes the same text; a request evaluates only the statements whose Action
+ * element names its action (a small policy is scanned, a large one remembers its candidates per action).
  */
 import type { PolicyType, StatementReason } from '../../../model/index.js';
 import {
   parsePolicyDocument,
   type AwsPolicyKind,
   type AwsStatement,
+  type ConditionClause,
   type PolicyWarning,
 } from '../policy/index.js';
 import type { NamedPolicy } from '../types.js';
-import { ArnPattern } from './arn.js';
+import { actionTest, type ActionTest } from './actionTest.js';
+import { arnPattern, type ArnPattern } from './arn.js';
+import { singletonList } from './intern.js';
 import { compileCondition, type CompiledCondition } from './conditions.js';
-import { compileTokens, tokenizePattern, variableKeys, type StringMatcher } from './pattern.js';
+import { globMatcher, variableKeys, type StringMatcher } from './pattern.js';
 import { matchPrincipal, notPrincipalExempts, type PrincipalMatch } from './principalMatch.js';
 import type { EvaluationScope } from './evaluationScope.js';
+import type { InternedAction } from './requestContext.js';
 import { MAYBE, NO, YES, and3, type Tri } from './tristate.js';
 import type { PrincipalBlock } from '../policy/index.js';
 
@@ -24,13 +29,17 @@ export interface CompiledStatement {
   effect: 'Allow' | 'Deny';
   /** The Action / NotAction patterns as written. */
   actionPatterns: string[];
-  /** Full `service:action` matcher over lower-cased actions (used for NotAction and wildcard services). */
+  /** Full `service:action` matcher over lower-cased actions (shared by statements with the same list: never mutate). */
   actions: StringMatcher[];
   negateActions: boolean;
+  /** Whether the Action / NotAction element names a request's action (shared by statements with the same list). */
+  actionTest: ActionTest;
+  /** Shared by statements that write the same list: never mutate. */
   resources: ArnPattern[] | undefined;
   negateResources: boolean;
   principal: PrincipalBlock | undefined;
   negatePrincipal: boolean;
+  /** Shared by statements that write the same clauses: never mutate. */
   conditions: CompiledCondition[];
 }
 
@@ -47,9 +56,42 @@ export interface CompiledPolicy {
   statementCount: number;
   /** Every statement, in document order. */
   statements: CompiledStatement[];
+  /** Statements by the literal services their Action element names (built on first use). */
   byService: Map<string, IndexedStatement[]>;
+  /** Statements with a NotAction element or a wildcard service (built on first use). */
   anyService: IndexedStatement[];
   warnings: PolicyWarning[];
+}
+
+/** Policies up to this many statements are scanned in order; larger ones remember their candidates per action. */
+const SCAN_LIMIT = 8;
+/** How many actions a large policy remembers candidates for before it starts over. */
+const CANDIDATES_LIMIT = 1024;
+
+const NO_CONDITIONS: CompiledCondition[] = [];
+
+function compileResources(patterns: string[], variables: boolean): ArnPattern[] {
+  if (patterns.length === 1) return singletonList(arnPattern(patterns[0] as string, variables));
+  return patterns.map((r) => arnPattern(r, variables));
+}
+
+function compileConditions(clauses: ConditionClause[], variables: boolean): CompiledCondition[] {
+  if (clauses.length === 0) return NO_CONDITIONS;
+  if (clauses.length === 1) return singletonList(compileCondition(clauses[0] as ConditionClause, variables));
+  return clauses.map((c) => compileCondition(c, variables));
+}
+
+/** The context keys a statement reads: its conditions' keys and the variables of its Resource patterns. */
+function conditionKeysOf(conditions: CompiledCondition[], resources: ArnPattern[] | undefined): string[] {
+  let variableResources = false;
+  for (const pattern of resources ?? []) if (pattern.variables) variableResources = true;
+  if (conditions.length === 0 && !variableResources) return [];
+  const keys = new Set<string>();
+  for (const condition of conditions) for (const key of condition.keys) keys.add(key);
+  for (const pattern of resources ?? []) {
+    if (pattern.variables) for (const key of variableKeys(pattern.tokens)) keys.add(key);
+  }
+  return [...keys];
 }
 
 function compileStatement(
@@ -67,39 +109,47 @@ function compileStatement(
     ...(statement.sid ? { sid: statement.sid } : {}),
   };
   const actionPatterns = statement.action ?? statement.notAction ?? [];
+  const negateActions = statement.notAction !== undefined;
+  const test = actionTest(
+    actionPatterns.map((a) => a.toLowerCase()),
+    negateActions,
+  );
   const resourcePatterns = statement.resource ?? statement.notResource;
-  const conditions = statement.conditions.map((c) => compileCondition(c, variables));
-  const conditionKeys = new Set(conditions.flatMap((c) => c.keys));
-  for (const pattern of resourcePatterns ?? []) {
-    for (const key of variableKeys(tokenizePattern(pattern, variables))) conditionKeys.add(key);
-  }
-  if (conditionKeys.size > 0) reason.conditionKeys = [...conditionKeys];
+  const conditions = compileConditions(statement.conditions, variables);
+  const resources = resourcePatterns && compileResources(resourcePatterns, variables);
+  const conditionKeys = conditionKeysOf(conditions, resources);
+  if (conditionKeys.length > 0) reason.conditionKeys = conditionKeys;
+  // Evaluation reads the first fields of every statement and the rest only of those that match: first fields first,
+  // so that rejecting a statement touches one cache line.
   return {
-    reason,
+    actionTest: test,
     effect: statement.effect,
-    actionPatterns,
-    actions: actionPatterns.map((a) => compileTokens(tokenizePattern(a.toLowerCase(), false))),
-    negateActions: statement.notAction !== undefined,
-    resources: resourcePatterns?.map((r) => new ArnPattern(r, variables)),
-    negateResources: statement.notResource !== undefined,
     principal: statement.principal ?? statement.notPrincipal,
     negatePrincipal: statement.notPrincipal !== undefined,
+    resources,
+    negateResources: statement.notResource !== undefined,
     conditions,
+    reason,
+    actionPatterns,
+    actions: test.full,
+    negateActions,
   };
 }
 
-function indexStatements(statements: CompiledStatement[], documentStatements: AwsStatement[]) {
+function indexStatements(statements: CompiledStatement[]): {
+  byService: Map<string, IndexedStatement[]>;
+  anyService: IndexedStatement[];
+} {
   const byService = new Map<string, IndexedStatement[]>();
   const anyService: IndexedStatement[] = [];
-  statements.forEach((statement, i) => {
-    const source = documentStatements[i] as AwsStatement;
-    if (!source.action) {
+  for (const statement of statements) {
+    if (statement.negateActions) {
       anyService.push({ statement });
-      return;
+      continue;
     }
     const perService = new Map<string, StringMatcher[]>();
     let wildcardService = false;
-    for (const action of source.action) {
+    for (const action of statement.actionPatterns) {
       const lower = action.toLowerCase();
       const colon = lower.indexOf(':');
       const service = colon < 0 ? '*' : lower.slice(0, colon);
@@ -108,21 +158,63 @@ function indexStatements(statements: CompiledStatement[], documentStatements: Aw
         continue;
       }
       const names = perService.get(service) ?? [];
-      names.push(compileTokens(tokenizePattern(lower.slice(colon + 1), false)));
+      names.push(globMatcher(lower.slice(colon + 1)));
       perService.set(service, names);
     }
     // A statement with a wildcard service is checked in full for every request; listing it per service too would repeat it.
     if (wildcardService) {
       anyService.push({ statement });
-      return;
+      continue;
     }
     for (const [service, names] of perService) {
       const list = byService.get(service) ?? [];
       list.push({ statement, names });
       byService.set(service, list);
     }
-  });
+  }
   return { byService, anyService };
+}
+
+/** The statements of a large policy whose Action element names the action, remembered per action. */
+const candidateMemos = new WeakMap<CompiledPolicy, Map<string, CompiledStatement[]>>();
+
+function candidatesFor(policy: CompiledPolicy, action: InternedAction): CompiledStatement[] {
+  let memo = candidateMemos.get(policy);
+  if (!memo) {
+    memo = new Map();
+    candidateMemos.set(policy, memo);
+  }
+  let candidates = memo.get(action.full);
+  if (!candidates) {
+    candidates = policy.statements.filter((statement) => statement.actionTest.covers(action));
+    if (memo.size >= CANDIDATES_LIMIT) memo.clear();
+    memo.set(action.full, candidates);
+  }
+  return candidates;
+}
+
+/** A compiled policy; the service index serves the estate's look-ups, not evaluation, so it is built when first asked for. */
+class Compiled implements CompiledPolicy {
+  readonly statementCount: number;
+  private index: ReturnType<typeof indexStatements> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly type: PolicyType,
+    readonly kind: AwsPolicyKind,
+    readonly statements: CompiledStatement[],
+    readonly warnings: PolicyWarning[],
+  ) {
+    this.statementCount = statements.length;
+  }
+
+  get byService(): Map<string, IndexedStatement[]> {
+    return (this.index ??= indexStatements(this.statements)).byService;
+  }
+
+  get anyService(): IndexedStatement[] {
+    return (this.index ??= indexStatements(this.statements)).anyService;
+  }
 }
 
 /** Parses, validates and compiles one policy; throws PolicyValidationError naming `named.id` and the problem. */
@@ -130,15 +222,7 @@ export function compilePolicy(named: NamedPolicy, kind: AwsPolicyKind, type: Pol
   const { document, warnings } = parsePolicyDocument(named.document, kind, named.id);
   const variables = document.version === '2012-10-17';
   const statements = document.statements.map((s) => compileStatement(s, named.id, type, variables));
-  return {
-    id: named.id,
-    type,
-    kind,
-    statementCount: statements.length,
-    statements,
-    ...indexStatements(statements, document.statements),
-    warnings,
-  };
+  return new Compiled(named.id, type, kind, statements, warnings);
 }
 
 /** A statement that matched the request, or may match depending on unknown context keys. */
@@ -232,17 +316,14 @@ export function matchPolicy(
   layer = 0,
 ): void {
   const { action } = scope.request;
-  const candidates = policy.byService.get(action.service);
-  if (candidates) {
-    for (const { statement, names } of candidates) {
-      if (names && anyMatches(names, action.name)) evaluateStatement(statement, scope, out, layer);
+  const statements = policy.statements;
+  if (statements.length <= SCAN_LIMIT) {
+    for (const statement of statements) {
+      if (statement.actionTest.covers(action)) evaluateStatement(statement, scope, out, layer);
     }
+    return;
   }
-  for (const { statement } of policy.anyService) {
-    if (anyMatches(statement.actions, action.full) !== statement.negateActions) {
-      evaluateStatement(statement, scope, out, layer);
-    }
-  }
+  for (const statement of candidatesFor(policy, action)) evaluateStatement(statement, scope, out, layer);
 }
 
 export { MAYBE, NO, YES };

@@ -3,9 +3,10 @@
  * context that answers YES, NO or MAYBE (the key is unknown and the answer depends on it).
  */
 import { parseConditionOperator, type ConditionClause, type OperatorSpec } from '../policy/index.js';
-import { ArnPattern, toArnValue } from './arn.js';
+import { arnPattern, toArnValue } from './arn.js';
+import { InternTable } from './intern.js';
 import type { EvaluationScope } from './evaluationScope.js';
-import { cidrContains, parseCidr, type CidrRange } from './ip.js';
+import { cidrContainsAddress, parseCidr, parseIpAddressCached, type CidrRange } from './ip.js';
 import {
   compileTokens,
   hasVariables,
@@ -33,6 +34,13 @@ function parseDate(text: string): number {
   if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const ms = Date.parse(trimmed);
   return Number.isNaN(ms) ? NaN : ms;
+}
+
+const base64Forms = new InternTable<string>(10_000);
+
+/** The canonical base64 form of a value (decoded and encoded again), remembered per text. */
+function canonicalBase64(text: string): string {
+  return base64Forms.get(text) ?? base64Forms.set(text, Buffer.from(text, 'base64').toString('base64'));
 }
 
 function parseNumber(text: string): number {
@@ -108,15 +116,18 @@ function compileValueMatcher(spec: OperatorSpec, values: string[], variablesAllo
       return (value) => (set.has(value.toLowerCase()) ? YES : NO);
     }
     case 'binary': {
-      const set = new Set(values.map((v) => Buffer.from(v, 'base64').toString('base64')));
-      return (value) => (set.has(Buffer.from(value, 'base64').toString('base64')) ? YES : NO);
+      const set = new Set(values.map(canonicalBase64));
+      return (value) => (set.has(canonicalBase64(value)) ? YES : NO);
     }
     case 'ip': {
       const ranges = values.map(parseCidr).filter((r): r is CidrRange => r !== undefined);
-      return (value) => (ranges.some((r) => cidrContains(r, value)) ? YES : NO);
+      return (value) => {
+        const address = parseIpAddressCached(value);
+        return ranges.some((r) => cidrContainsAddress(r, address)) ? YES : NO;
+      };
     }
     case 'arn': {
-      const patterns = values.map((v) => new ArnPattern(v, variablesAllowed));
+      const patterns = values.map((v) => arnPattern(v, variablesAllowed));
       return (value, scope) => {
         const subject = toArnValue(value);
         // A request value that is not an ARN matches no ARN pattern.
@@ -152,8 +163,50 @@ function overValues(
   return result;
 }
 
-/** Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. */
+/**
+ * Compiled clauses by operator, key and value as written (per policy version): nested maps over the document's own
+ * strings, whose hashes V8 keeps, so a look-up builds no key. Clauses with several values go by their JSON.
+ */
+const single = [new Map<string, Map<string, InternTable<CompiledCondition>>>(), new Map()];
+const multi = new InternTable<CompiledCondition>(50_000);
+
+function singleValueTable(
+  variablesAllowed: boolean,
+  operator: string,
+  key: string,
+): InternTable<CompiledCondition> {
+  const byOperator = single[variablesAllowed ? 1 : 0] as Map<
+    string,
+    Map<string, InternTable<CompiledCondition>>
+  >;
+  let byKey = byOperator.get(operator);
+  if (!byKey || byKey.size > 10_000) {
+    byKey = new Map();
+    byOperator.set(operator, byKey);
+  }
+  let table = byKey.get(key);
+  if (!table) {
+    table = new InternTable(10_000);
+    byKey.set(key, table);
+  }
+  return table;
+}
+
+/**
+ * Compiles one clause; `variablesAllowed` is false for 2008-10-17 documents. Clauses written alike (operator, key
+ * and values as written) share one compiled condition.
+ */
 export function compileCondition(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
+  if (clause.values.length === 1) {
+    const table = singleValueTable(variablesAllowed, clause.operator, clause.keyAsWritten);
+    const value = clause.values[0] as string;
+    return table.get(value) ?? table.set(value, compileClause(clause, variablesAllowed));
+  }
+  const key = JSON.stringify([variablesAllowed, clause.operator, clause.keyAsWritten, clause.values]);
+  return multi.get(key) ?? multi.set(key, compileClause(clause, variablesAllowed));
+}
+
+function compileClause(clause: ConditionClause, variablesAllowed: boolean): CompiledCondition {
   const parsed = parseConditionOperator(clause.operator);
   if (!parsed) throw new Error(`unreachable: operator ${clause.operator} was validated at parse time`);
   const { spec } = parsed;

@@ -1,5 +1,5 @@
 /** Per-evaluation state: the prepared request, and the context keys found unknown while matching a statement. */
-import { contextValues, type PreparedRequest } from './requestContext.js';
+import { ownContextValues, type PreparedRequest } from './requestContext.js';
 
 export class EvaluationScope {
   /** Keys found unknown since the last `takeMissing()`; null when none, to avoid allocating. */
@@ -16,7 +16,7 @@ export class EvaluationScope {
 
   /** The values of a context key: an array, `null` when absent, `undefined` when unknown (recorded). */
   values(key: string): string[] | null | undefined {
-    const values = contextValues(this.request).get(key);
+    const values = ownContextValues(this.request, key);
     if (values !== undefined) return values;
     const derived = this.request.derived.get(key);
     if (derived !== undefined) return derived;

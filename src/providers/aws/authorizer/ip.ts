@@ -1,6 +1,7 @@
 /** IPv4 and IPv6 addresses and CIDR ranges, for IpAddress / NotIpAddress. */
+import { InternTable } from './intern.js';
 
-interface ParsedAddress {
+export interface ParsedAddress {
   version: 4 | 6;
   value: bigint;
 }
@@ -80,8 +81,16 @@ export function parseCidr(text: string): CidrRange | undefined {
   return { version: parsed.version, network: parsed.value & mask, mask };
 }
 
-export function cidrContains(range: CidrRange, address: string): boolean {
-  const parsed = parseIpAddress(address);
+export function cidrContainsAddress(range: CidrRange, parsed: ParsedAddress | undefined): boolean {
   if (!parsed || parsed.version !== range.version) return false;
   return (parsed.value & range.mask) === range.network;
+}
+
+const addresses = new InternTable<ParsedAddress | null>(10_000);
+
+/** `parseIpAddress`, remembered per text: requests come from the same few addresses, and parsing takes BigInts. */
+export function parseIpAddressCached(text: string): ParsedAddress | undefined {
+  let parsed = addresses.get(text);
+  if (parsed === undefined) parsed = addresses.set(text, parseIpAddress(text) ?? null);
+  return parsed ?? undefined;
 }

@@ -2,6 +2,7 @@
  * Wildcard patterns (`*`, `?`) with IAM policy variables (`${aws:username}`, `${key, 'default'}`, `${*}`),
  * compiled once into the cheapest matcher that serves: equality, prefix, or an anchored RegExp.
  */
+import { InternTable } from './intern.js';
 
 export type PatternToken =
   | { kind: 'text'; text: string }
@@ -69,6 +70,13 @@ export function variableKeys(tokens: readonly PatternToken[]): string[] {
 }
 
 export type StringMatcher = (value: string) => boolean;
+
+const globs = new InternTable<StringMatcher>(50_000);
+
+/** The matcher of a variable-free glob (`s3:get*`, an action name), shared by every policy that writes the same text. */
+export function globMatcher(pattern: string): StringMatcher {
+  return globs.get(pattern) ?? globs.set(pattern, compileTokens(tokenizePattern(pattern, false)));
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -6,6 +6,7 @@
  */
 import type { PrincipalBlock } from '../policy/index.js';
 import { splitArn } from './arn.js';
+import { InternTable } from './intern.js';
 import type { RequestPrincipal } from './requestContext.js';
 
 /**
@@ -20,9 +21,25 @@ function roleNameOf(resource: string): string {
   return resource.slice(resource.lastIndexOf('/') + 1);
 }
 
+/** An `AWS` principal value, parsed once: resource policies are matched against many callers. */
+interface AwsPrincipalValue {
+  isAccountId: boolean;
+  parts: string[] | undefined;
+}
+
+const awsValues = new InternTable<AwsPrincipalValue>(50_000);
+
+function awsValue(value: string): AwsPrincipalValue {
+  return (
+    awsValues.get(value) ??
+    awsValues.set(value, { isAccountId: /^\d{12}$/.test(value), parts: splitArn(value) })
+  );
+}
+
 function matchAwsValue(value: string, caller: RequestPrincipal): PrincipalMatch {
-  if (/^\d{12}$/.test(value)) return caller.account === value ? 'account' : 'none';
-  const parts = splitArn(value);
+  const parsed = awsValue(value);
+  if (parsed.isAccountId) return caller.account === value ? 'account' : 'none';
+  const parts = parsed.parts;
   if (!parts) return 'none';
   const [, , service, , account, resource] = parts as [string, string, string, string, string, string];
   if (service === 'iam') {
@@ -74,7 +91,7 @@ function listsAccount(block: PrincipalBlock, account: string | undefined): boole
 
 function listsRole(block: PrincipalBlock, caller: RequestPrincipal): boolean {
   return block.aws.some((v) => {
-    const parts = splitArn(v);
+    const parts = awsValue(v).parts;
     return (
       parts?.[2] === 'iam' &&
       parts[4] === caller.account &&

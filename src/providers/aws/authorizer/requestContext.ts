@@ -3,7 +3,7 @@
  * context keys normalised (lower-case names, string values) with the keys AWS always derives from the caller.
  */
 import type { AuthorizeOptions, AwsRequest, ContextValue } from '../types.js';
-import { arnAccount, splitArn, type ArnValue } from './arn.js';
+import { splitArn, type ArnValue } from './arn.js';
 
 export type RequestPrincipalKind =
   'user' | 'role' | 'session' | 'federated' | 'root' | 'service' | 'anonymous' | 'other';
@@ -23,17 +23,28 @@ export interface RequestPrincipal {
 
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/i;
 
-const principalCache = new Map<string, RequestPrincipal>();
+/** A parsed caller with its derived-key contexts, per resource account, for closed- and open-world requests. */
+interface PrincipalEntry {
+  principal: RequestPrincipal;
+  closed: Map<string, ReadonlyMap<string, string[]>>;
+  open: Map<string, ReadonlyMap<string, string[]>>;
+}
+
+const principalCache = new Map<string, PrincipalEntry>();
+
+function principalEntry(text: string): PrincipalEntry {
+  let entry = principalCache.get(text);
+  if (!entry) {
+    entry = { principal: parsePrincipalText(text), closed: new Map(), open: new Map() };
+    if (principalCache.size > 100_000) principalCache.clear();
+    principalCache.set(text, entry);
+  }
+  return entry;
+}
 
 /** Parses a caller (cached: an estate asks about the same few thousand principals again and again). */
 export function parseRequestPrincipal(text: string): RequestPrincipal {
-  let parsed = principalCache.get(text);
-  if (!parsed) {
-    parsed = parsePrincipalText(text);
-    if (principalCache.size > 100_000) principalCache.clear();
-    principalCache.set(text, parsed);
-  }
-  return parsed;
+  return principalEntry(text).principal;
 }
 
 function parsePrincipalText(text: string): RequestPrincipal {
@@ -87,7 +98,12 @@ function parsePrincipalText(text: string): RequestPrincipal {
 /** The keys AWS sets on every request from the caller's identity, as ares derives them. */
 export function derivedContextKeys(request: AwsRequest): Record<string, string> {
   const principal = parseRequestPrincipal(request.principal);
-  return derivedKeys(request.principal, principal, resolveResourceAccount(request, principal), false);
+  const resourceAccount = resolveResourceAccount(
+    request,
+    principal,
+    resourceValue(request.resource, request.resourceIsPattern === true),
+  );
+  return derivedKeys(request.principal, principal, resourceAccount, false);
 }
 
 /**
@@ -133,30 +149,37 @@ function derivedKeys(
   return keys;
 }
 
-const derivedCache = new Map<string, ReadonlyMap<string, string[]>>();
-
-/** Derived keys as a lower-cased context map, shared by every request with the same principal and resource account. */
+/**
+ * Derived keys as a lower-cased context map, shared by every request with the same principal and resource account
+ * (cached on the principal's entry, so a request costs one lookup by account, not a composite key string).
+ */
 function derivedContext(
+  entry: PrincipalEntry,
   text: string,
-  principal: RequestPrincipal,
   resourceAccount: string | undefined,
   openWorld: boolean,
 ): ReadonlyMap<string, string[]> {
-  const cacheKey = `${text}\u0000${resourceAccount ?? ''}\u0000${openWorld ? 'open' : 'closed'}`;
-  let context = derivedCache.get(cacheKey);
+  const byAccount = openWorld ? entry.open : entry.closed;
+  const accountKey = resourceAccount ?? '';
+  let context = byAccount.get(accountKey);
   if (!context) {
     const map = new Map<string, string[]>();
-    for (const [key, value] of Object.entries(derivedKeys(text, principal, resourceAccount, openWorld)))
+    for (const [key, value] of Object.entries(derivedKeys(text, entry.principal, resourceAccount, openWorld)))
       map.set(key.toLowerCase(), [value]);
     context = map;
-    if (derivedCache.size > 100_000) derivedCache.clear();
-    derivedCache.set(cacheKey, context);
+    // Bounded like the principal cache: a principal meets at most the estate's accounts.
+    if (byAccount.size > 10_000) byAccount.clear();
+    byAccount.set(accountKey, context);
   }
   return context;
 }
 
-function resolveResourceAccount(request: AwsRequest, principal: RequestPrincipal): string | undefined {
-  return request.resourceAccount ?? arnAccount(request.resource) ?? principal.account;
+function resolveResourceAccount(
+  request: AwsRequest,
+  principal: RequestPrincipal,
+  resource: ArnValue,
+): string | undefined {
+  return request.resourceAccount ?? (resource.parts?.[4] || undefined) ?? principal.account;
 }
 
 function toStrings(value: ContextValue): string[] | null {
@@ -189,7 +212,18 @@ export function internAction(action: string): InternedAction {
   return interned;
 }
 
-const EMPTY_CONTEXT: ReadonlyMap<string, string[] | null> = new Map();
+const lowerKeys = new Map<string, string>();
+
+/** Context key names are case-insensitive and few: lower-case each distinct spelling once. */
+function lowerKey(key: string): string {
+  let lower = lowerKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (lowerKeys.size > 50_000) lowerKeys.clear();
+    lowerKeys.set(key, lower);
+  }
+  return lower;
+}
 
 const resourceCache = new Map<string, ArnValue>();
 
@@ -211,10 +245,10 @@ export interface PreparedRequest {
   resource: ArnValue;
   resourceAccount: string | undefined;
   sameAccount: boolean;
-  /** The request's own context as given; read through `contextValues`, which normalises it on first use. */
+  /** The request's own context as given; read through `ownContextValues`. */
   rawContext: AwsRequest['context'];
-  /** Lower-cased key → values (`null`: known absent), built on first use: most requests never read a key. */
-  context: ReadonlyMap<string, string[] | null> | undefined;
+  /** The own context's key names as written, listed on first use (most requests read no key). */
+  ownKeys: string[] | undefined;
   /** The keys AWS derives from the caller; the request's own context wins over them. */
   derived: ReadonlyMap<string, string[]>;
   /** When true, a key missing from `context` is unknown (the decision may become conditional). */
@@ -223,38 +257,44 @@ export interface PreparedRequest {
   callerHasBoundary: boolean;
 }
 
+const NO_KEYS: string[] = [];
+
 export function prepareRequest(
   request: AwsRequest,
   options: AuthorizeOptions,
   callerHasBoundary = false,
 ): PreparedRequest {
-  const principal = parseRequestPrincipal(request.principal);
-  const resourceAccount = resolveResourceAccount(request, principal);
+  const entry = principalEntry(request.principal);
+  const principal = entry.principal;
+  const resource = resourceValue(request.resource, request.resourceIsPattern === true);
+  const resourceAccount = resolveResourceAccount(request, principal, resource);
+  const openWorld = options.missingContext !== 'absent';
   return {
-    derived: derivedContext(
-      request.principal,
-      principal,
-      resourceAccount,
-      options.missingContext !== 'absent',
-    ),
+    derived: derivedContext(entry, request.principal, resourceAccount, openWorld),
     rawContext: request.context,
-    context: request.context ? undefined : EMPTY_CONTEXT,
+    ownKeys: request.context ? undefined : NO_KEYS,
     principal,
     action: internAction(request.action),
-    resource: resourceValue(request.resource, request.resourceIsPattern === true),
+    resource,
     resourceAccount,
     sameAccount: principal.account !== undefined && principal.account === resourceAccount,
-    openWorld: options.missingContext !== 'absent',
+    openWorld,
     callerHasBoundary,
   };
 }
 
-/** The request's own context keys, lower-cased, normalised once per request. */
-export function contextValues(request: PreparedRequest): ReadonlyMap<string, string[] | null> {
-  if (request.context) return request.context;
-  const own = new Map<string, string[] | null>();
-  for (const [key, value] of Object.entries(request.rawContext ?? {}))
-    own.set(key.toLowerCase(), toStrings(value));
-  request.context = own;
-  return own;
+/**
+ * The values of one of the request's own context keys (lower-case name): `undefined` when the request does not
+ * carry it, `null` when it says the key is absent. Two spellings of one key: the later one wins, as in a map.
+ * A request carries a handful of keys and reads fewer, so this scans the names rather than building a map.
+ */
+export function ownContextValues(request: PreparedRequest, key: string): string[] | null | undefined {
+  const raw = request.rawContext;
+  if (raw === undefined) return undefined;
+  const names = (request.ownKeys ??= Object.keys(raw));
+  for (let i = names.length - 1; i >= 0; i--) {
+    const name = names[i] as string;
+    if (name.length === key.length && lowerKey(name) === key) return toStrings(raw[name] as ContextValue);
+  }
+  return undefined;
 }

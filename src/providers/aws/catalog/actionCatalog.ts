@@ -38,6 +38,22 @@ export function actionsOfService(service: string): string[] | undefined {
   return actions;
 }
 
+const lowerActionsByService = new Map<string, ReadonlySet<string>>();
+
+/** The service's action names lower-cased (policies match actions case-insensitively), computed once per service. */
+function lowerActionsOf(service: string): ReadonlySet<string> {
+  let names = lowerActionsByService.get(service);
+  if (!names) {
+    names = new Set((actionsOfService(service) ?? []).map((a) => a.toLowerCase()));
+    lowerActionsByService.set(service, names);
+  }
+  return names;
+}
+
+function isWildcard(text: string): boolean {
+  return text.includes('*') || text.includes('?');
+}
+
 /** Expands `s3:Get*` to the real actions it names (`s3:GetObject`, ...); `*` services expand over every service. */
 export function expandActionPattern(pattern: string): string[] {
   if (pattern === '*') return ['*'];
@@ -55,17 +71,50 @@ export function expandActionPattern(pattern: string): string[] {
   return out;
 }
 
+/** Whether `service:name` names at least one real action: `expandActionPattern(pattern).length > 0`, without the list. */
+function namesSomeAction(pattern: string): boolean {
+  if (pattern === '*') return true;
+  const colon = pattern.indexOf(':');
+  if (colon < 0) return false;
+  const service = pattern.slice(0, colon).toLowerCase();
+  const name = pattern.slice(colon + 1).toLowerCase();
+  // A literal service is the only service its pattern matches; a literal name is one set look-up.
+  const services = isWildcard(service) ? knownServices() : knownServices().has(service) ? [service] : [];
+  const servicePattern = compileTokens(tokenizePattern(service, false));
+  const literalName = !isWildcard(name);
+  const namePattern = literalName ? undefined : compileTokens(tokenizePattern(name, false));
+  for (const candidate of services) {
+    if (!servicePattern(candidate)) continue;
+    const names = lowerActionsOf(candidate);
+    if (namePattern === undefined) {
+      if (names.has(name)) return true;
+      continue;
+    }
+    for (const action of names) if (namePattern(action)) return true;
+  }
+  return false;
+}
+
+const unknownActionMemo = new Map<string, string | undefined>();
+
 /** Why an action pattern names nothing real, or undefined when it names at least one real action. */
 export function describeUnknownAction(pattern: string): string | undefined {
+  // The catalogue is fixed, so the answer for a pattern never changes; estates repeat their action patterns a lot.
+  if (unknownActionMemo.has(pattern)) return unknownActionMemo.get(pattern);
+  const problem = unknownActionProblem(pattern);
+  if (unknownActionMemo.size > 50_000) unknownActionMemo.clear();
+  unknownActionMemo.set(pattern, problem);
+  return problem;
+}
+
+function unknownActionProblem(pattern: string): string | undefined {
   if (pattern === '*') return undefined;
   const colon = pattern.indexOf(':');
   const service = pattern.slice(0, colon).toLowerCase();
-  if (!service.includes('*') && !service.includes('?') && !knownServices().has(service)) {
+  if (!isWildcard(service) && !knownServices().has(service)) {
     return `unknown service "${service}" in action "${pattern}"`;
   }
-  return expandActionPattern(pattern).length === 0
-    ? `action "${pattern}" matches no known action`
-    : undefined;
+  return namesSomeAction(pattern) ? undefined : `action "${pattern}" matches no known action`;
 }
 
 /** Services whose resources resource control policies can restrict. */
