@@ -11,6 +11,7 @@ export { accessKey, type ReachabilityProfile, type ProfileStats } from './reacha
 export {
   stronglyConnectedComponents,
   shortestPaths,
+  pathTo,
   type FunctionEdge,
   type FunctionGraph,
 } from './functionGraph.js';
