@@ -39,6 +39,18 @@ interface CallerContextModule {
     key: KeyObject,
     options?: { ttlSeconds?: number },
   ): string;
+  signHopToken(
+    fields: {
+      origin: string;
+      chain: string[];
+      version: string;
+      issuer: string;
+      audience: string;
+      parent: string;
+    },
+    key: KeyObject,
+    options?: { ttlSeconds?: number },
+  ): string;
   verifyCallerContext(token: unknown, key: KeyObject): { valid: boolean };
 }
 
@@ -198,7 +210,13 @@ const HEADER = [
   'target',
 ];
 
-function blockTable(): Record<string, unknown> {
+const UPSTREAM_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:bench-upstream`;
+
+/**
+ * `dependsOnTruth`: an origin blocked here can arrive unvouched, so a token's claim must be checked before it is
+ * believed (the conduit case); otherwise a claim of an unblocked origin is allowed unchecked (verify lazily).
+ */
+function blockTable(dependsOnTruth = false, upstreamKey?: string): Record<string, unknown> {
   const access = [
     {
       resource: 'arn:aws:dynamodb:us-east-1:1:table/t',
@@ -216,10 +234,14 @@ function blockTable(): Record<string, unknown> {
         name: 'bench-fn',
         conduit: true,
         blocked: { [BLOCKED]: access },
+        unvouched: dependsOnTruth ? [BLOCKED] : [],
+        eventClaims: true,
+        upstream: { [UPSTREAM_ARN]: [FUNCTION_ARN] },
       },
     },
     functionIds: { 'bench-fn': FUNCTION_ARN },
     principalIds: { [ALLOWED]: ALLOWED, [BLOCKED]: BLOCKED, allowed: ALLOWED, blocked: BLOCKED },
+    ...(upstreamKey !== undefined ? { signers: { [UPSTREAM_ARN]: upstreamKey } } : {}),
   };
 }
 
@@ -243,7 +265,26 @@ export async function run(): Promise<void> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const sign = (origin: string): string =>
-    cc.signCallerContext({ origin, chain: [], version: 'bench' }, privateKey, { ttlSeconds: 3600 });
+    cc.signCallerContext({ origin, chain: [FUNCTION_ARN], version: 'bench' }, privateKey, {
+      ttlSeconds: 3600,
+    });
+  // Each function's own key: the upstream function's signs hop tokens to bench-fn; bench-fn's signs onward.
+  const upstream = generateKeyPairSync('ed25519');
+  const upstreamDer = upstream.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const ownKey = generateKeyPairSync('ed25519').privateKey;
+  const signHop = (origin: string): string =>
+    cc.signHopToken(
+      {
+        origin,
+        chain: [UPSTREAM_ARN],
+        version: 'bench',
+        issuer: UPSTREAM_ARN,
+        audience: FUNCTION_ARN,
+        parent: '',
+      },
+      upstream.privateKey,
+      { ttlSeconds: 3600 },
+    );
   const token = sign(ALLOWED);
 
   const rows: string[][] = [HEADER];
@@ -284,26 +325,60 @@ export async function run(): Promise<void> {
         ),
       ),
     );
-    // Every invocation carries a token never seen before (replay detection on, as deployed).
+    // Every invocation carries a root token never seen before (as /v1/invoke mints them). Where nothing depends
+    // on its truth (the claimed origin is not blocked here, and no blocked origin arrives unvouched) it is not
+    // checked; where something does (a conduit), it is verified and its nonce recorded.
     const fresh = Array.from({ length: INVOCATIONS + WARM }, () =>
       lambdaContext({ custom: { ares: sign(ALLOWED) } }),
     );
-    const wrappedFresh = agent.withAres(bareHandler, options);
     let next = 0;
+    const lazy = agent.withAres(bareHandler, options);
     rows.push(
       resultRow(
-        'caller context token, each one new',
+        'root token, each one new; decision does not depend on it (lazy)',
         await compare(
           () => bareHandler({}, fresh[0]),
-          () => wrappedFresh({}, fresh[next++ % fresh.length]),
+          () => lazy({}, fresh[next++ % fresh.length]),
         ),
       ),
     );
+    const strictOptions = { ...options, blockTable: blockTable(true) };
+    const strict = agent.withAres(bareHandler, strictOptions);
+    const freshStrict = Array.from({ length: INVOCATIONS + WARM }, () =>
+      lambdaContext({ custom: { ares: sign(ALLOWED) } }),
+    );
+    next = 0;
+    rows.push(
+      resultRow(
+        'root token, each one new; decision depends on it (verify + nonce)',
+        await compare(
+          () => bareHandler({}, freshStrict[0]),
+          () => strict({}, freshStrict[next++ % freshStrict.length]),
+        ),
+      ),
+    );
+    // A hop token from the upstream function, each one new, checked against its issuer's key from the table.
+    const hopOptions = { ...options, blockTable: blockTable(true, upstreamDer) };
+    const hopWrapped = agent.withAres(bareHandler, hopOptions);
+    const freshHops = Array.from({ length: INVOCATIONS + WARM }, () =>
+      lambdaContext({ custom: { ares: signHop(ALLOWED) } }),
+    );
+    next = 0;
+    rows.push(
+      resultRow(
+        'hop token, each one new; decision depends on it (verify)',
+        await compare(
+          () => bareHandler({}, freshHops[0]),
+          () => hopWrapped({}, freshHops[next++ % freshHops.length]),
+        ),
+      ),
+    );
+    const token = sign(ALLOWED);
     const tokenCtx = lambdaContext({ custom: { ares: token } });
     const wrappedSame = agent.withAres(bareHandler, { ...options, nonceCacheSize: 0 });
     rows.push(
       resultRow(
-        'caller context token, same one (replay check off)',
+        'root token, same one (replay check off)',
         await compare(
           () => bareHandler({}, tokenCtx),
           () => wrappedSame({}, tokenCtx),
@@ -329,15 +404,21 @@ export async function run(): Promise<void> {
         ),
       ),
     );
+    // A hop: a new root token in, verified before it is vouched for, and a hop token minted with this function's
+    // own key for the Lambda Invoke out (ClientContext). Bare: the same Invoke with no agent.
     const propagatingClient = new FakeLambdaClient();
     attachPropagation(agent, propagatingClient);
-    const propagating = agent.withAres(invoke(propagatingClient), { ...options, nonceCacheSize: 0 });
+    const propagating = agent.withAres(invoke(propagatingClient), { ...options, signingKey: ownKey });
+    const freshHop = Array.from({ length: INVOCATIONS + WARM }, () =>
+      lambdaContext({ custom: { ares: sign(ALLOWED) } }),
+    );
+    next = 0;
     rows.push(
       resultRow(
-        'propagation: token in, Lambda Invoke out (ClientContext)',
+        'a hop: new token in, hop token minted for one Invoke out',
         await compare(
           () => bareCalling(),
-          () => propagating({}, tokenCtx),
+          () => propagating({}, freshHop[next++ % freshHop.length]),
         ),
       ),
     );

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run corpus -- <dir>`: scans every input file under a directory on its own (import, profile, bypass search)
- * and prints how many were analysed, how many failed and why. Each file runs in a worker thread with a time
- * limit, so a hang is reported as one instead of stopping the run. Uses the built code in dist/.
+ * and prints how many were analysed, how many failed and why, and the notices (formats ares sees but does not
+ * read, estates nobody can invoke). Files are listed and read by the same library functions as `ares scan`
+ * (listInputFiles, loadInputFiles). Each file runs in a worker thread with a time limit, so a hang is reported as
+ * one instead of stopping the run. Uses the built code in dist/.
  */
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +20,7 @@ if (!dir) {
 
 const { listInputFiles } = await import(join(here, '../dist/providers/aws/importers/index.js'));
 const listErrors = [];
-const files = listInputFiles([dir], listErrors).map((f) => f.file);
+const files = listInputFiles([dir], listErrors);
 
 let worker;
 function startWorker() {
@@ -26,7 +28,8 @@ function startWorker() {
   worker.unref();
 }
 
-function analyse(file) {
+function analyse(entry) {
+  const { file } = entry;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       worker.removeAllListeners('message');
@@ -45,7 +48,7 @@ function analyse(file) {
       startWorker();
       resolve({ file, outcome: 'crash', reason: String(error?.message ?? error).split('\n')[0] });
     });
-    worker.postMessage(file);
+    worker.postMessage(entry);
   });
 }
 
@@ -69,10 +72,12 @@ const generalise = (message) =>
     .replace(/\d+/g, 'N')
     .slice(0, 140);
 
-const recognised = results.filter((r) => r.outcome !== 'ignored');
+const recognised = results.filter((r) => r.outcome !== 'ignored' && r.outcome !== 'unsupported');
 console.log(`corpus: ${dir}`);
 console.log(
-  `files seen: ${results.length}, recognised as inputs: ${recognised.length}, not inputs (ignored): ${count((r) => r.outcome === 'ignored')}`,
+  `files seen: ${results.length}, recognised as inputs: ${recognised.length}, ` +
+    `known formats ares does not read (with a notice): ${count((r) => r.outcome === 'unsupported')}, ` +
+    `not inputs (ignored, no notice): ${count((r) => r.outcome === 'ignored')}`,
 );
 console.log(
   `analysed: ${count((r) => r.outcome === 'analysed')}, failed: ${count((r) => r.outcome === 'failed')}, ` +
@@ -105,6 +110,25 @@ if (constructErrors.length > 0) {
   console.log('\nconstruct-level errors in analysed files (top 15):');
   for (const [reason, n] of group(constructErrors.map(generalise)).slice(0, 15))
     console.log(`  ${String(n).padStart(5)}  ${reason}`);
+}
+// Notices: one per file or directory, so the same notice from several files is counted once.
+const notices = new Map();
+for (const r of results)
+  for (const n of r.notices ?? []) notices.set(`${n.code}\u0000${n.file ?? r.file}\u0000${n.message}`, n);
+const byCode = group([...notices.values()].map((n) => n.code));
+console.log(`\nnotices: ${notices.size} (${byCode.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
+const unsupported = group(
+  [...notices.values()].filter((n) => n.code === 'unsupported-input').map((n) => n.message.split(':')[0]),
+);
+for (const [format, n] of unsupported) console.log(`  ${String(n).padStart(5)}  unsupported: ${format}`);
+const requesterless = results.filter((r) => (r.notices ?? []).some((n) => n.code === 'no-requesters')).length;
+console.log(`  analysed files where nothing can start a function (no-requesters): ${requesterless}`);
+console.log(`requesters in analysed files: ${results.reduce((n, r) => n + (r.requesters ?? 0), 0)}`);
+const ignored = results.filter((r) => r.outcome === 'ignored');
+if (ignored.length > 0) {
+  console.log('\nignored (not recognised, no notice), by file name (top 10):');
+  for (const [name, n] of group(ignored.map((r) => r.file.slice(r.file.lastIndexOf('/') + 1))).slice(0, 10))
+    console.log(`  ${String(n).padStart(5)}  ${name}`);
 }
 const slow = [...results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 3);
 console.log(

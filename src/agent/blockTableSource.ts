@@ -128,19 +128,9 @@ export class BlockTableSource {
         await response.body?.cancel();
         return 'not-modified';
       }
-      if (response.status === 404) {
-        // The profile does not know this function: nothing to block here, which is an answer, not a failure.
-        await response.body?.cancel();
-        this.options.logger.warn('ares block table has no entry for this function', {
-          function: this.functionRef,
-        });
-        this.loaded = LoadedTable.parse({ version: '', functions: {} }, url);
-        this.etag = undefined;
-        this.error = undefined;
-        return 'updated';
-      }
       if (!response.ok) {
         await response.body?.cancel();
+        // 404 included: a path prefix, a misspelt function id or any other web server must not lift blocking.
         throw new Error(`HTTP ${response.status}`);
       }
       const table = LoadedTable.parse(await response.json(), withoutQuery(url));

@@ -5,6 +5,7 @@
  * expired, not yet valid, or signed by another key is no context at all.
  */
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -27,6 +28,15 @@ export interface CallerContext {
   nonce: string;
   /** The profile version the issuer decided with. */
   version: string;
+  /**
+   * Hop tokens only: the function whose agent signed it (with its own key). Absent for a root token, which
+   * `ares serve` signs and which is valid only at `chain[0]`.
+   */
+  issuer?: string;
+  /** Hop tokens only: the resource it was minted for (the function invoked, or the queue/topic/bus written). */
+  audience?: string;
+  /** Hop tokens only: digest of the token the issuer was started with ('' when the platform identified it). */
+  parent?: string;
 }
 
 interface WirePayload {
@@ -36,11 +46,21 @@ interface WirePayload {
   exp: number;
   n: string;
   v: string;
+  i?: string;
+  a?: string;
+  p?: string;
 }
 
 export type VerifyResult =
   | { valid: true; context: CallerContext }
   | { valid: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'not-yet-valid' };
+
+/** A token parsed but not yet checked: what it claims, and what its signature covers. */
+export interface UnverifiedToken {
+  context: CallerContext;
+  body: Buffer;
+  signature: Buffer;
+}
 
 /** Lambda's ClientContext limit (base64 of the whole JSON) leaves room for a token of this size at most. */
 export const MAX_TOKEN_BYTES = 3000;
@@ -94,6 +114,97 @@ export function signCallerContext(
   return token;
 }
 
+/** Lifetime of a hop token: one hop (a queue's delivery delay and retries included), not a session. */
+export const HOP_TTL_SECONDS = 900;
+
+/**
+ * Mints a hop token: the agent of `issuer` attests that it acts for `origin` (after `chain`), for the one hop to
+ * `audience`, started by the token whose digest is `parent`. Signed with the issuer function's own key.
+ */
+export function signHopToken(
+  fields: {
+    origin: string;
+    chain: string[];
+    version: string;
+    issuer: string;
+    audience: string;
+    parent: string;
+  },
+  privateKey: KeyObject,
+  options: SignOptions = {},
+): string {
+  const iat = options.now ?? Math.floor(Date.now() / 1000);
+  const payload: WirePayload = {
+    o: fields.origin,
+    c: fields.chain,
+    iat,
+    exp: iat + (options.ttlSeconds ?? HOP_TTL_SECONDS),
+    n: randomBytes(12).toString('base64url'),
+    v: fields.version,
+    i: fields.issuer,
+    a: fields.audience,
+    p: fields.parent,
+  };
+  const body = Buffer.from(JSON.stringify(payload));
+  const token = `${body.toString('base64url')}.${sign(null, body, privateKey).toString('base64url')}`;
+  if (token.length > MAX_TOKEN_BYTES)
+    throw new RangeError(`hop token of ${token.length} bytes exceeds ${MAX_TOKEN_BYTES}`);
+  return token;
+}
+
+/** What a hop token names as its parent: a digest, so the parent token itself never travels further. */
+export function tokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Parses a token without checking it (to learn its issuer, and so which key to check it with, and to decide
+ * whether its truth matters at all). Undefined when it is not a token.
+ */
+export function readToken(token: unknown): UnverifiedToken | undefined {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
+  const dot = token.indexOf('.');
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
+  const body = Buffer.from(token.slice(0, dot), 'base64url');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isWirePayload(payload)) return undefined;
+  return { context: contextOf(payload), body, signature: Buffer.from(token.slice(dot + 1), 'base64url') };
+}
+
+/** Checks a parsed token's signature under `publicKey` and its times; never throws. */
+export function checkToken(token: UnverifiedToken, publicKey: KeyObject, now: number): VerifyResult {
+  let ok: boolean;
+  try {
+    ok = verify(null, token.body, publicKey, token.signature);
+  } catch {
+    return { valid: false, reason: 'malformed' };
+  }
+  if (!ok) return { valid: false, reason: 'bad-signature' };
+  if (token.context.exp + SKEW_SECONDS < now) return { valid: false, reason: 'expired' };
+  if (token.context.iat - SKEW_SECONDS > now) return { valid: false, reason: 'not-yet-valid' };
+  return { valid: true, context: token.context };
+}
+
+function contextOf(payload: WirePayload): CallerContext {
+  const context: CallerContext = {
+    origin: payload.o,
+    chain: payload.c,
+    iat: payload.iat,
+    exp: payload.exp,
+    nonce: payload.n,
+    version: payload.v,
+  };
+  if (payload.i !== undefined) context.issuer = payload.i;
+  if (payload.a !== undefined) context.audience = payload.a;
+  if (payload.p !== undefined) context.parent = payload.p;
+  return context;
+}
+
 /**
  * The value that travels between hops: the signed token, then the hops agents appended (`<token>~<hop>,<hop>`).
  * Agents hold no private key, so appended hops are unsigned breadcrumbs; what blocking relies on (the origin, the
@@ -125,7 +236,10 @@ function isWirePayload(value: unknown): value is WirePayload {
     typeof v.iat === 'number' &&
     typeof v.exp === 'number' &&
     typeof v.n === 'string' &&
-    typeof v.v === 'string'
+    typeof v.v === 'string' &&
+    (v.i === undefined || typeof v.i === 'string') &&
+    (v.a === undefined || typeof v.a === 'string') &&
+    (v.p === undefined || typeof v.p === 'string')
   );
 }
 
@@ -135,37 +249,7 @@ export function verifyCallerContext(
   publicKey: KeyObject,
   now = Math.floor(Date.now() / 1000),
 ): VerifyResult {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES)
-    return { valid: false, reason: 'malformed' };
-  const dot = token.indexOf('.');
-  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { valid: false, reason: 'malformed' };
-  const body = Buffer.from(token.slice(0, dot), 'base64url');
-  const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-  let ok: boolean;
-  try {
-    ok = verify(null, body, publicKey, signature);
-  } catch {
-    return { valid: false, reason: 'malformed' };
-  }
-  if (!ok) return { valid: false, reason: 'bad-signature' };
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { valid: false, reason: 'malformed' };
-  }
-  if (!isWirePayload(payload)) return { valid: false, reason: 'malformed' };
-  if (payload.exp + SKEW_SECONDS < now) return { valid: false, reason: 'expired' };
-  if (payload.iat - SKEW_SECONDS > now) return { valid: false, reason: 'not-yet-valid' };
-  return {
-    valid: true,
-    context: {
-      origin: payload.o,
-      chain: payload.c,
-      iat: payload.iat,
-      exp: payload.exp,
-      nonce: payload.n,
-      version: payload.v,
-    },
-  };
+  const parsed = readToken(token);
+  if (parsed === undefined) return { valid: false, reason: 'malformed' };
+  return checkToken(parsed, publicKey, now);
 }

@@ -6,9 +6,15 @@
 import type { BlockedAccess, FunctionBlocks } from '../model/blockTable.js';
 import type { BlockReason } from './errors.js';
 
-export type UnknownRequesterPolicy = 'block-conduits' | 'allow' | 'block';
+/**
+ * `block-unvouched` (default): refuse where an origin blocked here can arrive with nobody vouching for it (the
+ * table's `unvouched`; a table without it falls back to `block-conduits`). `block-conduits`: refuse at the entry of
+ * some bypass. `allow`, `block`: always.
+ */
+export type UnknownRequesterPolicy = 'block-unvouched' | 'block-conduits' | 'allow' | 'block';
 
 export const UNKNOWN_REQUESTER_POLICIES: readonly UnknownRequesterPolicy[] = [
+  'block-unvouched',
   'block-conduits',
   'allow',
   'block',
@@ -25,7 +31,9 @@ export function decide(
 ): BlockReason | undefined {
   if (origin === undefined) {
     if (unknownRequester === 'block') return 'unknown-requester';
-    if (unknownRequester === 'block-conduits' && entry !== undefined && entry.conduit)
+    if (unknownRequester === 'block-unvouched' && entry?.unvouched !== undefined)
+      return entry.unvouched.length > 0 ? 'unvouched-requester' : undefined;
+    if (unknownRequester !== 'allow' && entry !== undefined && entry.conduit)
       return 'unknown-requester-at-conduit';
     return undefined;
   }

@@ -11,6 +11,10 @@ export type BlockReason =
   | 'access-blocked'
   /** No verifiable requester, and `unknownRequester: 'block'`. */
   | 'unknown-requester'
+  /** No verifiable requester, and an origin blocked here can arrive unvouched (`block-unvouched`). */
+  | 'unvouched-requester'
+  /** The identity could not be checked (the nonce service is unreachable, and the agent fails closed). */
+  | 'unverifiable'
   /** No verifiable requester at a conduit (the entry of some bypass), under `unknownRequester: 'block-conduits'`. */
   | 'unknown-requester-at-conduit'
   /** `failClosed` and no block table could be loaded. */

@@ -3,6 +3,7 @@
  * one function's slice as `ares serve` hands it out (`{version, function, principalIds}`). Parsed defensively once,
  * when loaded, into maps, so that lookups on the hot path never touch prototype keys.
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { BlockTable, FunctionBlocks } from '../model/blockTable.js';
 
 /** One function's slice, as `GET /v1/block-table/{function}` answers. */
@@ -10,6 +11,8 @@ export interface BlockTableSlice {
   version: string;
   function: FunctionBlocks;
   principalIds: Record<string, string>;
+  /** The public keys of the functions that may hand this one a hop token (its `upstream`). */
+  signers?: Record<string, string>;
 }
 
 export class LoadedTable {
@@ -20,20 +23,44 @@ export class LoadedTable {
     private readonly principalIds: ReadonlyMap<string, string>,
     /** A slice holds one function: whatever name the agent asks under, this is its entry. */
     private readonly only: FunctionBlocks | undefined,
+    private readonly signerKeys: ReadonlyMap<string, string>,
   ) {}
+
+  private readonly importedKeys = new Map<string, KeyObject | null>();
+
+  /** The public key of a function's agent (imported on first use), if the table has one. */
+  signer(functionId: string): KeyObject | undefined {
+    let key = this.importedKeys.get(functionId);
+    if (key === undefined) {
+      const der = this.signerKeys.get(functionId);
+      try {
+        key =
+          der === undefined
+            ? null
+            : createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' });
+      } catch {
+        key = null;
+      }
+      this.importedKeys.set(functionId, key);
+    }
+    return key ?? undefined;
+  }
 
   /** Parses a whole table or a slice; throws a `TypeError` naming what is wrong. */
   static parse(raw: unknown, source: string): LoadedTable {
     if (!isRecord(raw)) throw new TypeError(`${source}: not a JSON object`);
-    const version = typeof raw.version === 'string' ? raw.version : '';
+    // A table without a version is not one `ares serve` or `ares scan` wrote: no table at all.
+    if (typeof raw.version !== 'string' || raw.version === '') throw new TypeError(`${source}: no version`);
+    const version = raw.version;
     const principalIds = stringMap(raw.principalIds ?? {}, `${source}: principalIds`);
+    const signers = stringMap(raw.signers ?? {}, `${source}: signers`);
     if (isRecord(raw.function)) {
       const entry = functionBlocks(raw.function, `${source}: function`);
       const ids = new Map([
         [entry.function, entry.function],
         [entry.name, entry.function],
       ]);
-      return new LoadedTable(version, new Map([[entry.function, entry]]), ids, principalIds, entry);
+      return new LoadedTable(version, new Map([[entry.function, entry]]), ids, principalIds, entry, signers);
     }
     if (!isRecord(raw.functions))
       throw new TypeError(`${source}: neither a block table ("functions") nor a slice ("function")`);
@@ -41,7 +68,7 @@ export class LoadedTable {
     for (const [id, value] of Object.entries(raw.functions))
       functions.set(id, functionBlocks(value, `${source}: functions[${JSON.stringify(id)}]`));
     const functionIds = stringMap(raw.functionIds ?? {}, `${source}: functionIds`);
-    return new LoadedTable(version, functions, functionIds, principalIds, undefined);
+    return new LoadedTable(version, functions, functionIds, principalIds, undefined, signers);
   }
 
   static fromBlockTable(table: BlockTable, source = 'block table'): LoadedTable {
@@ -116,10 +143,27 @@ function functionBlocks(value: unknown, where: string): FunctionBlocks {
         isRecord(a) && typeof a.action === 'string' && typeof a.resource === 'string',
     );
   }
-  return {
+  const entry: FunctionBlocks = {
     function: value.function,
     name: typeof value.name === 'string' ? value.name : value.function,
     conduit: value.conduit === true,
     blocked: clean,
   };
+  if (value.unvouched !== undefined) {
+    if (!Array.isArray(value.unvouched) || !value.unvouched.every((o) => typeof o === 'string'))
+      throw new TypeError(`${where}.unvouched: not a list of origins`);
+    entry.unvouched = value.unvouched as string[];
+  }
+  if (value.eventClaims !== undefined) {
+    if (typeof value.eventClaims !== 'boolean') throw new TypeError(`${where}.eventClaims: not a boolean`);
+    entry.eventClaims = value.eventClaims;
+  }
+  if (value.upstream !== undefined) {
+    if (!isRecord(value.upstream)) throw new TypeError(`${where}.upstream: not an object`);
+    const upstream = Object.create(null) as Record<string, string[]>;
+    for (const [issuer, resources] of Object.entries(value.upstream))
+      if (Array.isArray(resources)) upstream[issuer] = resources.filter((r) => typeof r === 'string');
+    entry.upstream = upstream;
+  }
+  return entry;
 }

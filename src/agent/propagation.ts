@@ -13,7 +13,7 @@ import { ARESBlocked } from './errors.js';
 import { decideCall } from './decide.js';
 import { ATTRIBUTE, DETAIL_KEY, ENVELOPE_KEY, openEnvelope } from './requester.js';
 import { accessesOf } from './sdkAccess.js';
-import { currentInvocation, propagated, type InvocationState } from './state.js';
+import { currentInvocation, type InvocationState } from './state.js';
 import type { AgentLogger } from './logger.js';
 
 /** Lambda's limit on `ClientContext`: characters of base64. */
@@ -88,12 +88,28 @@ const aresMiddleware: Middleware = (next, context) => async (args) => {
   const service = (context.clientName ?? '').replace(/Client$/, '');
   const operation = (context.commandName ?? '').replace(/Command$/, '');
   if (state.mode === 'call' && state.origin !== undefined) checkCall(state, service, operation, args.input);
-  const value = propagated(state);
-  if (value === undefined) return next(args);
   const inject = INJECTORS[`${service}.${operation}`];
-  const input = inject === undefined ? args.input : inject(args.input, value, state.logger);
+  if (inject === undefined || state.vouch === undefined) return next(args);
+  // The hop token names where it goes: a token lifted from this call is refused anywhere else.
+  const audience = audienceOf(service, operation, args.input, state);
+  const value = audience === undefined ? undefined : await state.vouch(audience);
+  if (value === undefined) return next(args);
+  const input = inject(args.input, value, state.logger);
   return next(input === args.input ? args : { ...args, input });
 };
+
+/** The resource an outgoing call starts the next hop through (function, queue, topic or bus ARN). */
+function audienceOf(
+  service: string,
+  operation: string,
+  input: Input,
+  state: InvocationState,
+): string | undefined {
+  const access = accessesOf(service, operation, input, state.scope)[0];
+  if (access?.resource !== undefined) return access.resource;
+  const named = input.FunctionName ?? input.TopicArn ?? input.QueueUrl;
+  return typeof named === 'string' ? named : undefined;
+}
 
 /** Call mode: refuse this one call when it performs an access the origin is denied and this function is blocked on. */
 function checkCall(state: InvocationState, service: string, operation: string, input: Input): void {

@@ -40,6 +40,19 @@ export interface Requester {
   hops?: readonly string[];
   /** Why a caller context that was present counts for nothing (malformed, bad-signature, expired, replayed, …). */
   invalid?: string;
+  /**
+   * A token whose signature and nonce are not checked yet: `origin` is its claim. The agent checks it only when
+   * the decision depends on it, and always before vouching for the origin downstream.
+   */
+  pending?: PendingToken;
+}
+
+/** The deferred check of a token (see `Requester.pending`). */
+export interface PendingToken {
+  /** Signature, times and (root tokens) the local replay cache: the reason it fails, or undefined. */
+  verify(): string | undefined;
+  /** Root tokens at their entry, when a nonce service is configured: single use across instances. */
+  claimNonce?(): Promise<string | undefined>;
 }
 
 export interface RequesterResolver {
@@ -48,8 +61,13 @@ export interface RequesterResolver {
    * unknown (undefined) unless the table maps a name; otherwise the first name stands for itself.
    */
   verified(names: readonly string[], source: RequesterSource, strict: boolean): Requester | undefined;
-  /** A propagated caller context (`token~hops`), verified and checked for replay. */
-  context(value: unknown, source: RequesterSource): Requester;
+  /**
+   * A propagated caller context (`token~hops`): a root token from `ares serve` or a hop token from an upstream
+   * agent, checked for its hop (and, when the decision depends on it, verified and checked for replay).
+   * `sender`: the SQS `SenderId` the message came with, when it names no requester: the token must then be a hop
+   * token of the function that sent it.
+   */
+  context(value: unknown, source: RequesterSource, sender?: string): Requester;
 }
 
 export interface Extraction {
@@ -63,7 +81,6 @@ export const ATTRIBUTE = 'ares';
 export const DETAIL_KEY = '_ares';
 /** The header `ares serve`'s invocation proxy (and the agent, to HTTP functions) carries the context in. */
 export const CONTEXT_HEADER = 'x-ares-context';
-const SIGNATURE_REMOVED = 'SIGNATURE_REMOVED_BY_GOOGLE';
 
 const NONE: Requester = { origin: undefined, source: 'none' };
 
@@ -112,7 +129,9 @@ export function extractAws(event: unknown, context: unknown, r: RequesterResolve
     // ClientContext, else each record's own.
     const outer = envelope ? r.context(envelope[0], 'envelope') : clientContext(context, r);
     return {
-      requesters: records.map((record, i) => verified[i] ?? outer ?? recordContext(record, r)),
+      requesters: records.map(
+        (record, i) => verified[i] ?? outer ?? recordContext(record, r, unmappedSender(record, verified[i])),
+      ),
       event: inner,
     };
   }
@@ -157,15 +176,21 @@ function verifiedRecord(record: unknown, r: RequesterResolver): Requester | unde
   return undefined;
 }
 
-function recordContext(record: unknown, r: RequesterResolver): Requester {
+/** The SQS `SenderId` of a record whose sender the table does not know (a function's role session, say). */
+function unmappedSender(record: unknown, verified: Requester | undefined): string | undefined {
+  if (verified !== undefined || field(record, 'eventSource') !== 'aws:sqs') return undefined;
+  return nonEmpty(field(field(record, 'attributes'), 'SenderId'));
+}
+
+function recordContext(record: unknown, r: RequesterResolver, sender: string | undefined): Requester {
   if (field(record, 'eventSource') === 'aws:sqs') {
     const attribute = field(field(record, 'messageAttributes'), ATTRIBUTE);
-    if (attribute !== undefined) return r.context(field(attribute, 'stringValue'), 'sqs-attribute');
+    if (attribute !== undefined) return r.context(field(attribute, 'stringValue'), 'sqs-attribute', sender);
     // SNS to SQS without raw delivery: the body is the SNS notification, attributes inside it.
     const body = field(record, 'body');
     if (typeof body === 'string' && body.startsWith('{') && body.includes('"TopicArn"')) {
       const value = snsAttribute(parseJson(body));
-      if (value !== undefined) return r.context(value, 'sns-attribute');
+      if (value !== undefined) return r.context(value, 'sns-attribute', sender);
     }
     return NONE;
   }
@@ -239,19 +264,6 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
-/**
- * The email of a Google ID token Cloud Run verified: it removes the signature of the token it checked (from
- * `X-Serverless-Authorization` when present, else `Authorization`). A token with its signature intact was not
- * verified by the platform and is not an identity. Trust this only for a service that is not publicly invokable.
- */
-export function verifiedGoogleEmail(authorization: string | undefined): string | undefined {
-  if (authorization === undefined || !/^bearer /i.test(authorization)) return undefined;
-  const parts = authorization.slice(7).trim().split('.');
-  if (parts.length !== 3 || parts[2] !== SIGNATURE_REMOVED) return undefined;
-  const payload = parseJson(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-  return nonEmpty(field(payload, 'email'));
-}
-
 /** Names a Google identity may have in the table. */
 function googleNames(email: string): string[] {
   return [email, `user:${email}`, `serviceAccount:${email}`];
@@ -260,12 +272,8 @@ function googleNames(email: string): string[] {
 export function extractGcpHttp(req: HttpRequestLike, r: RequesterResolver): Requester {
   const envelope = openEnvelope(req.body);
   if (envelope) req.body = envelope[1];
-  const serverless = header(req.headers, 'x-serverless-authorization');
-  const email = verifiedGoogleEmail(serverless ?? header(req.headers, 'authorization'));
-  if (email !== undefined) {
-    const verified = r.verified(googleNames(email), 'gcp-id-token', false);
-    if (verified) return verified;
-  }
+  // A token whose signature reads SIGNATURE_REMOVED_BY_GOOGLE is not an identity: anyone can write that string,
+  // and nothing in the request shows Cloud Run checked it. HTTP functions learn the origin from a caller context.
   const value = header(req.headers, CONTEXT_HEADER);
   if (value !== undefined) return r.context(value, 'http-header');
   if (envelope) return r.context(envelope[0], 'envelope');

@@ -5,7 +5,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FunctionBlocks } from '../model/blockTable.js';
-import { encodePropagated } from './callerContext.js';
 import type { AgentLogger } from './logger.js';
 import type { RequesterSource } from './requester.js';
 
@@ -28,8 +27,11 @@ export interface InvocationState {
   readonly logger: AgentLogger;
   /** Partition, region and account of this function, to turn names in SDK calls into ARNs (call mode). */
   readonly scope: ResourceScope;
-  /** Memo of `propagated()`. */
-  propagatedValue?: string | null;
+  /**
+   * Mints (once per audience) the hop token that vouches for this invocation's origin to `audience`: the function
+   * invoked, or the queue, topic or bus written. Absent when there is no origin to vouch for.
+   */
+  vouch?: (audience: string) => Promise<string | undefined>;
 }
 
 export interface ResourceScope {
@@ -47,12 +49,4 @@ export function currentInvocation(): InvocationState | undefined {
 
 export function runInvocation<T>(state: InvocationState, fn: () => T): T {
   return storage.run(state, fn);
-}
-
-/** The value to pass to the next hop: the token with this function appended; undefined when there is no token. */
-export function propagated(state: InvocationState): string | undefined {
-  if (state.propagatedValue === undefined)
-    state.propagatedValue =
-      state.token === undefined ? null : encodePropagated(state.token, [...state.hops, state.functionId]);
-  return state.propagatedValue ?? undefined;
 }

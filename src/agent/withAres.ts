@@ -64,6 +64,8 @@ function awsAsync(agent: Agent, fn: Call): Call {
     if (wait !== undefined) await wait;
     const admission = agent.admit(context, (r) => extractAws(event, context, r));
     if (admission.blocked) throw admission.blocked;
+    const late = admission.confirm && (await admission.confirm);
+    if (late) throw late;
     return runInvocation(admission.state, () => fn(admission.event, context));
   } as Call;
 }
@@ -73,7 +75,9 @@ function awsCallback(agent: Agent, fn: Call): Call {
     return whenReady(agent, context, callback, () => {
       const admission = agent.admit(context, (r) => extractAws(event, context, r));
       if (admission.blocked) return callback(admission.blocked);
-      return runInvocation(admission.state, () => fn(admission.event, context, callback));
+      return afterConfirm(admission.confirm, callback, () =>
+        runInvocation(admission.state, () => fn(admission.event, context, callback)),
+      );
     });
   } as Call;
 }
@@ -83,9 +87,22 @@ function alibaba(agent: Agent, fn: Call): Call {
     return whenReady(agent, context, callback, () => {
       const admission = agent.admit(context, (r) => extractAlibaba(event, r));
       if (admission.blocked) return callback(admission.blocked);
-      return runInvocation(admission.state, () => fn(admission.event, context, callback));
+      return afterConfirm(admission.confirm, callback, () =>
+        runInvocation(admission.state, () => fn(admission.event, context, callback)),
+      );
     });
   } as Call;
+}
+
+/** Runs `go` now, or once the nonce service confirmed single use (a replay goes to the callback). */
+function afterConfirm(
+  confirm: Promise<ARESBlocked | undefined> | undefined,
+  callback: Callback,
+  go: () => unknown,
+): unknown {
+  if (confirm === undefined) return go();
+  confirm.then((late) => (late ? callback(late) : go())).catch((error: unknown) => callback(error));
+  return undefined;
 }
 
 /** Runs `go` now, or after the cold-start table fetch (a failure of which `go` decides on, per `failClosed`). */
@@ -115,6 +132,8 @@ function gcpHttp(agent: Agent, fn: Call): Call {
     if (wait !== undefined) await wait;
     const admission = agent.admit(undefined, (r) => ({ requesters: [extractGcpHttp(req, r)], event: req }));
     if (admission.blocked) return forbidden(res, admission.blocked);
+    const late = admission.confirm && (await admission.confirm);
+    if (late) return forbidden(res, late);
     return runInvocation(admission.state, () => fn(req, res));
   } as Call;
 }
@@ -125,6 +144,8 @@ function gcpCloudEvent(agent: Agent, fn: Call): Call {
     if (wait !== undefined) await wait;
     const admission = agent.admit(undefined, (r) => extractCloudEvent(cloudEvent, r));
     if (admission.blocked) throw admission.blocked;
+    const late = admission.confirm && (await admission.confirm);
+    if (late) throw late;
     return runInvocation(admission.state, () => fn(admission.event));
   } as Call;
 }
@@ -142,6 +163,11 @@ function azure(agent: Agent, fn: Call): Call {
     if (admission.blocked) {
       if (http) return { status: 403, jsonBody: admission.blocked.toJSON() };
       throw admission.blocked;
+    }
+    const late = admission.confirm && (await admission.confirm);
+    if (late) {
+      if (http) return { status: 403, jsonBody: late.toJSON() };
+      throw late;
     }
     return runInvocation(admission.state, () => fn(admission.event, context));
   } as Call;

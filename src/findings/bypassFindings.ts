@@ -1,5 +1,6 @@
 /**
- * Bypass paths as findings: one per (requester, entry function, resource, denial class), with the actions, the
+ * Bypass paths as findings: one per (requester, entry function, resource, denial class, conditional or not; see
+ * `bypassGroupKey`), with the actions that reach that resource, the
  * shortest witness path from the requester to the resource, severity, and a stable id.
  */
 import { createHash } from 'node:crypto';
@@ -15,8 +16,13 @@ import type {
 } from '../model/index.js';
 import { bypassGroupKey, denialClassOf, type BypassPath } from '../profile/index.js';
 
-function severityOf(denial: DenialClass, conditional: boolean): Severity {
-  if (denial === 'implicit') return 'info';
+/**
+ * High for explicit and guardrail denials, medium when conditional. An implicit denial is info, except for an
+ * outside requester (anonymous, another account), who is granted nothing of its own: what it reaches is medium
+ * (low when conditional), reported without --include-implicit.
+ */
+function severityOf(denial: DenialClass, conditional: boolean, outside: boolean): Severity {
+  if (denial === 'implicit') return outside ? (conditional ? 'low' : 'medium') : 'info';
   return conditional ? 'medium' : 'high';
 }
 
@@ -52,8 +58,20 @@ export function witnessPath(
   return steps;
 }
 
-function denialReasons(decision: Decision): DecisionReason[] {
-  return decision.reasons.filter((r) => r.kind === 'no-allow' || r.effect === 'Deny');
+/** The statements and layers that deny the requester, across every action of the finding, each once. */
+function denialReasons(decisions: Decision[]): DecisionReason[] {
+  const out = new Map<string, DecisionReason>();
+  for (const decision of decisions) {
+    for (const r of decision.reasons) {
+      if (r.kind === 'statement' && r.effect !== 'Deny') continue;
+      const key =
+        r.kind === 'statement'
+          ? `${r.policyType}\u0000${r.policy}\u0000${r.statement}`
+          : `${r.policyType}\u0000${r.policy ?? ''}\u0000${r.message}`;
+      if (!out.has(key)) out.set(key, r);
+    }
+  }
+  return [...out.values()];
 }
 
 /** Groups bypass paths into findings, high severity first, then by requester, entry and resource name. */
@@ -69,6 +87,12 @@ export function bypassFindings(
     list.push(path);
     groups.set(key, list);
   }
+  const outside = new Set(
+    authorizer
+      .requesters()
+      .filter((r) => r.outside === true)
+      .map((r) => r.id),
+  );
   const findings: Finding[] = [];
   for (const group of groups.values()) {
     // The shortest chain is the witness; ties keep discovery order (nearest holder first).
@@ -84,9 +108,11 @@ export function bypassFindings(
         witness.entry.function,
         witness.access.resource,
         ...actions,
+        // A conditional finding may share its actions with a definite one on the same resource: keep ids apart.
+        ...(conditions.length > 0 ? ['conditional'] : []),
       ]),
       kind: 'privilege-bypass',
-      severity: severityOf(denial, conditions.length > 0),
+      severity: severityOf(denial, conditions.length > 0, outside.has(witness.principal)),
       denial,
       cloud: authorizer.cloud,
       principal: describe(witness.principal),
@@ -95,7 +121,8 @@ export function bypassFindings(
       actions,
       path: witnessPath(witness, authorizer),
       ...(conditions.length > 0 ? { conditions } : {}),
-      denialReasons: denialReasons(witness.denial),
+      // The witness's denial first, then what denies the finding's other actions.
+      denialReasons: denialReasons([witness.denial, ...group.map((p) => p.denial)]),
       ...(entryFn?.source ? { location: entryFn.source } : {}),
     });
   }

@@ -21,6 +21,24 @@ export interface FunctionBlocks {
    * on that origin's behalf. Blocking here stops the bypass at the hop that would do the harm.
    */
   blocked: Record<string, BlockedAccess[]>;
+  /**
+   * The origins blocked here that can arrive with no agent vouching for them (direct invokers, writers of an event
+   * source that carries no identity the platform verifies, origins passing an uninstrumented function). An
+   * invocation with no verifiable origin is refused here when this list is not empty (`block-unvouched`).
+   * Absent in tables compiled before it existed: the agent then falls back to `conduit`.
+   */
+  unvouched?: string[];
+  /**
+   * Whether an identity read from the event (`requestContext.identity`, SQS `SenderId`, S3 `principalId`) counts:
+   * true when no origin blocked here or downstream may invoke this function directly, so a forged claim gains
+   * nothing. Absent: trusted only where the function is not a conduit.
+   */
+  eventClaims?: boolean;
+  /**
+   * Function id → the resources through which that function starts this one (this function's ARN for an invoke,
+   * else the event source). A hop token is accepted only from an issuer listed here, for one of its resources.
+   */
+  upstream?: Record<string, string[]>;
 }
 
 /**
@@ -40,4 +58,9 @@ export interface BlockTable {
    * (AIDA…/AROA…) when known, and for roles the `arn:aws:sts::ACCT:assumed-role/NAME` session prefix.
    */
   principalIds: Record<string, string>;
+  /**
+   * Function id → the Ed25519 public key (SPKI DER, base64) its agent signs hop tokens with (`ares keys
+   * --functions`). A function without a key here cannot vouch for anyone.
+   */
+  signers?: Record<string, string>;
 }

@@ -14,6 +14,14 @@ export interface EntryPoint {
   action: string;
   /** `invoke` for a direct call, else the trigger kind (queue, topic, object-store...). */
   via: string;
+  /**
+   * Request context the write must carry to fire the trigger: for each key, one of the values (an event rule whose
+   * pattern names the events' `source`, as `events:source`). A requester whose policy allows the write only with
+   * other values does not start the function. Absent: any write fires it.
+   */
+  context?: Record<string, string[]>;
+  /** The trigger fires only for some events (a filter on their content), named here; paths through it hold only then. */
+  conditions?: string[];
 }
 
 /** UserInvoke(u, f): u may start f through `entry`; `conditions` when it holds only for some context values. */

@@ -23,5 +23,14 @@ export interface Trigger {
   target: string;
   /** The actions on the source that fire the trigger, e.g. `sqs:SendMessage`. */
   firedBy: string[];
+  /** An event rule's pattern (JSON text) that an event put on the source must match to reach the function. */
+  eventPattern?: string;
+  /** An event source mapping's filter criteria: JSON patterns, a record reaches the function if one matches. */
+  filters?: string[];
+  /**
+   * An HTTP entry anyone may call with no credentials and no authorizer (an API route with authorization NONE, a
+   * function URL with AuthType NONE): the requester `anonymous` starts the function through it.
+   */
+  public?: boolean;
   location?: SourceLocation;
 }

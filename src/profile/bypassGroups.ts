@@ -20,18 +20,38 @@ export function denialClassOf(decision: Decision): DenialClass {
 }
 
 /**
- * What makes bypass paths one finding: requester, entry function, resource and denial class. Exposed so the block
- * table can name, for each path, the finding that proves it (`findingGroupKey` gives the same key from a finding).
+ * What makes bypass paths one finding: requester, entry function, resource, denial class, and whether the path
+ * holds only under conditions. The last keeps an action reached unconditionally out of a conditional (medium)
+ * finding, whose actions would otherwise read as needing the other actions' conditions. Exposed so the block table
+ * can name, for each path, the finding that proves it (`findingGroupKey` gives the same key from a finding).
  */
 export function bypassGroupKey(path: BypassPath): string {
-  return groupKey(path.principal, path.entry.function, path.access.resource, denialClassOf(path.denial));
+  return groupKey(
+    path.principal,
+    path.entry.function,
+    path.access.resource,
+    denialClassOf(path.denial),
+    path.conditions.length > 0,
+  );
 }
 
 /** The grouping key of a finding made by `bypassFindings`; equal to `bypassGroupKey` of each path in its group. */
 export function findingGroupKey(finding: Finding): string {
-  return groupKey(finding.principal.id, finding.entry.id, finding.resource.id, finding.denial);
+  return groupKey(
+    finding.principal.id,
+    finding.entry.id,
+    finding.resource.id,
+    finding.denial,
+    (finding.conditions?.length ?? 0) > 0,
+  );
 }
 
-function groupKey(principal: string, entry: string, resource: string, denial: DenialClass): string {
-  return [principal, entry, resource, denial].join('\u0000');
+function groupKey(
+  principal: string,
+  entry: string,
+  resource: string,
+  denial: DenialClass,
+  conditional: boolean,
+): string {
+  return [principal, entry, resource, denial, conditional ? 'conditional' : 'definite'].join('\u0000');
 }

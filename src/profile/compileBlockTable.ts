@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { bypassGroupKey, findingGroupKey } from './bypassGroups.js';
+import { lookupGeneratedName } from './generatedNames.js';
 import type {
   BlockedAccess,
   BlockTable,
@@ -17,6 +18,8 @@ import type {
   ProfileSnapshot,
 } from '../model/index.js';
 import type { BypassPath } from './findBypassPaths.js';
+import { annotateIdentity } from './runtimeIdentity.js';
+import type { ReachabilityProfile } from './reachabilityProfile.js';
 
 export interface CompileOptions {
   /**
@@ -24,6 +27,15 @@ export interface CompileOptions {
    * mediating such access is what functions are for, and blocking it would break the application.
    */
   includeImplicit?: boolean;
+  /**
+   * The profile the paths came from: with it, each function also gets `upstream`, `eventClaims` and `unvouched`
+   * (identity at run time). Without it those fields are left out and agents fall back to the conduit rule.
+   */
+  profile?: Pick<ReachabilityProfile, 'userInvoke' | 'graph'>;
+  /** Function id → Ed25519 public key (SPKI DER, base64) of its agent, from `ares keys --functions`. */
+  signers?: Record<string, string>;
+  /** Functions deployed without an agent. */
+  uninstrumented?: string[];
 }
 
 /**
@@ -60,14 +72,35 @@ export function compileBlockTable(
   for (const fn of functions.values()) {
     for (const list of Object.values(fn.blocked)) list.sort(compareBlocked);
   }
+  const principalIds = principalIdsOf(estate, authorizer);
+  if (options.profile !== undefined) {
+    const uniquelyNamed = new Set(
+      Object.entries(principalIds)
+        .filter(([alias]) => UNIQUE_ID.test(alias))
+        .map(([, id]) => id),
+    );
+    annotateIdentity(functions, {
+      userInvoke: options.profile.userInvoke,
+      graph: options.profile.graph,
+      uniquelyNamed,
+      uninstrumented: new Set(options.uninstrumented ?? []),
+    });
+  }
+  const signers = Object.fromEntries(
+    Object.entries(options.signers ?? {}).filter(([id]) => functions.has(id)),
+  );
   return {
     version,
     createdAt,
     functions: Object.fromEntries(functions),
     functionIds: functionIdsOf(functions),
-    principalIds: principalIdsOf(estate, authorizer),
+    principalIds,
+    ...(Object.keys(signers).length > 0 ? { signers } : {}),
   };
 }
+
+/** An IAM unique id (user AIDA…, role AROA…), as SQS `SenderId` and S3 `principalId` name a writer. */
+const UNIQUE_ID = /^A(?:IDA|ROA)[A-Z0-9]{8,}$/;
 
 function listFunctions(estate: Estate): Map<string, FunctionBlocks> {
   const functions = new Map<string, FunctionBlocks>();
@@ -140,6 +173,7 @@ function principalIdsOf(estate: Estate, authorizer: EstateAuthorizer): Record<st
     aliases.add(p.id, p.id);
     // Groups never make requests; their names would only shadow a user or role of the same name.
     if (p.kind !== 'group' && p.name !== '') aliases.add(p.name, p.id);
+    if (p.uniqueId !== undefined && p.uniqueId !== '') aliases.add(p.uniqueId, p.id);
     if (p.kind === 'role') {
       const session = assumedRolePrefix(p.id);
       if (session !== undefined) aliases.add(session, p.id);
@@ -169,7 +203,12 @@ export function unqualifiedFunctionArn(arn: string): string {
 
 /** The function id for a name or (qualified) ARN as a function sees itself at run time, if the table knows it. */
 export function resolveFunctionId(table: BlockTable, nameOrArn: string): string | undefined {
-  return table.functionIds[nameOrArn] ?? table.functionIds[unqualifiedFunctionArn(nameOrArn)];
+  const unqualified = unqualifiedFunctionArn(nameOrArn);
+  return (
+    table.functionIds[nameOrArn] ??
+    table.functionIds[unqualified] ??
+    lookupGeneratedName(table.functionIds, unqualified)
+  );
 }
 
 /** The principal id for an ARN, name, or role session ARN (`…:assumed-role/NAME/SESSION`), if the table knows it. */
@@ -177,7 +216,8 @@ export function resolvePrincipalId(table: BlockTable, arnOrName: string): string
   const exact = table.principalIds[arnOrName];
   if (exact !== undefined) return exact;
   const session = SESSION_ARN.exec(arnOrName);
-  return session ? table.principalIds[session[1]!] : undefined;
+  const key = session ? session[1]! : arnOrName;
+  return table.principalIds[key] ?? lookupGeneratedName(table.principalIds, key);
 }
 
 /** JSON with object keys sorted at every level: the same content always gives the same text. */
@@ -201,8 +241,11 @@ export function profileVersion(
   blockTable: Omit<BlockTable, 'version' | 'createdAt'> & { version?: string; createdAt?: string },
   findings: Finding[],
 ): string {
-  const { functions, functionIds, principalIds } = blockTable;
-  const content = canonicalJson({ blockTable: { functions, functionIds, principalIds }, findings });
+  const { functions, functionIds, principalIds, signers } = blockTable;
+  const content = canonicalJson({
+    blockTable: { functions, functionIds, principalIds, ...(signers ? { signers } : {}) },
+    findings,
+  });
   return createHash('sha256').update(content).digest('hex').slice(0, 16);
 }
 

@@ -53,6 +53,8 @@ export function findBypassPaths(
   options: BypassSearchOptions = {},
 ): BypassPath[] {
   const includeImplicit = options.includeImplicit === true;
+  // Outside requesters (anonymous, other accounts) are granted nothing of their own: any reach is the finding.
+  const outside = new Set(profile.requesters.filter((r) => r.outside === true).map((r) => r.id));
   const paths = new Map<string, ReturnType<typeof shortestPaths>>();
   const decisions = new Map<string, Decision>();
   const keys = new Map<ReachEdge, string>();
@@ -74,6 +76,7 @@ export function findBypassPaths(
       paths.set(start, reached);
     }
     const seen = new Set<string>();
+    const implicitToo = includeImplicit || outside.has(invoke.principal);
     // Nearest functions first, so the first function found to hold an access gives the shortest witness.
     for (const holder of reached.keys()) {
       for (const edge of profile.reach.get(holder) ?? []) {
@@ -83,14 +86,14 @@ export function findBypassPaths(
         // The entry itself is what u was allowed to do; reaching it again is no bypass.
         if (edge.access.resource === invoke.entry.resource && edge.access.action === invoke.entry.action)
           continue;
-        if (!includeImplicit && !authorizer.mayBeDenied(invoke.principal, edge.access)) continue;
+        if (!implicitToo && !authorizer.mayBeDenied(invoke.principal, edge.access)) continue;
         const decisionKey = `${invoke.principal}\u0000${key}`;
         let decision = decisions.get(decisionKey);
         if (!decision) {
           decision = authorizer.decide(invoke.principal, edge.access);
           decisions.set(decisionKey, decision);
         }
-        if (!isReportedDenial(decision, includeImplicit)) continue;
+        if (!isReportedDenial(decision, implicitToo)) continue;
         const hops = pathTo(holder, reached);
         const conditions = new Set<string>([...(invoke.conditions ?? []), ...(edge.conditions ?? [])]);
         for (const hop of hops) for (const k of hop.edge.conditions ?? []) conditions.add(k);

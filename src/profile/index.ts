@@ -7,6 +7,7 @@ export { buildProfile } from './buildProfile.js';
 export { findBypassPaths, type BypassPath, type BypassSearchOptions } from './findBypassPaths.js';
 export { ReachClosure } from './reachClosure.js';
 export { mergeEstates } from './mergeEstates.js';
+export { profileNotices } from './profileNotices.js';
 export { accessKey, type ReachabilityProfile, type ProfileStats } from './reachabilityProfile.js';
 export {
   stronglyConnectedComponents,
@@ -27,3 +28,4 @@ export {
   type CompileOptions,
 } from './compileBlockTable.js';
 export { denialClassOf, bypassGroupKey, findingGroupKey } from './bypassGroups.js';
+export { lookupGeneratedName } from './generatedNames.js';

@@ -2,12 +2,15 @@
  * The audit log: every decision the server takes, appended to SQLite (better-sqlite3, WAL); tokens and API secrets
  * are never written. Group commit: the decisions of one event-loop turn are written in one transaction right after
  * it (setImmediate), so a busy server pays one commit per turn, not per decision; reads and close flush first.
+ * `record` resolves only once its transaction has committed, so a route that awaits it before answering never
+ * answers a decision a crash could lose (WAL with synchronous=NORMAL survives the process being killed; only an
+ * OS crash or power loss may take the last commits).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-export type AuditRoute = 'decide' | 'invoke';
+export type AuditRoute = 'decide' | 'invoke' | 'a2a' | 'mcp';
 
 export interface AuditEntry {
   /** ISO 8601. */
@@ -22,7 +25,8 @@ export interface AuditEntry {
 }
 
 export interface AuditLog {
-  record(entry: AuditEntry): void;
+  /** Resolves when the entry is committed; rejects when its transaction failed (the entry is not in the log). */
+  record(entry: AuditEntry): Promise<void>;
   /** The latest entries, newest first. */
   recent(limit: number): AuditEntry[];
   close(): void;
@@ -64,28 +68,37 @@ export function openAuditLog(
   const select = db.prepare(
     'SELECT time, function, origin, decision, reason, version, route FROM decisions ORDER BY id DESC LIMIT ?',
   );
-  let pending: AuditEntry[] = [];
+  interface Pending {
+    entry: AuditEntry;
+    committed: () => void;
+    failed: (error: unknown) => void;
+  }
+  let pending: Pending[] = [];
   let scheduled: NodeJS.Immediate | undefined;
-  const writeAll = db.transaction((entries: AuditEntry[]) => {
-    for (const entry of entries) insert.run(entry);
+  const writeAll = db.transaction((batch: Pending[]) => {
+    for (const item of batch) insert.run(item.entry);
   });
   const flush = (): void => {
     if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
     if (pending.length === 0) return;
-    const entries = pending;
+    const batch = pending;
     pending = [];
     try {
-      writeAll(entries);
+      writeAll(batch);
     } catch (error) {
       onError(error);
+      for (const item of batch) item.failed(error);
+      return;
     }
+    for (const item of batch) item.committed();
   };
   return {
-    record: (entry) => {
-      pending.push(entry);
-      scheduled ??= setImmediate(flush);
-    },
+    record: (entry) =>
+      new Promise<void>((committed, failed) => {
+        pending.push({ entry, committed, failed });
+        scheduled ??= setImmediate(flush);
+      }),
     recent: (limit) => {
       flush();
       return select.all(limit) as AuditEntry[];

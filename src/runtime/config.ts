@@ -13,6 +13,44 @@ export interface HttpFunctionTarget {
   url: string;
 }
 
+/** Body limits per route family, in bytes. */
+export interface BodyLimits {
+  decide: number;
+  invoke: number;
+  mcp: number;
+  a2a: number;
+  /** Any other path (GET routes, unknown paths). */
+  other: number;
+}
+
+/** How much of the machine one client may hold: connections, time to send a request, idle time, body sizes. */
+export interface ServerLimits {
+  /** Open connections at once; one more is answered 503 and closed. */
+  maxConnections: number;
+  /** Time to receive the request headers (Node's `server.headersTimeout`); 408 after it. */
+  headersTimeoutMs: number;
+  /** Time to receive the whole request, body included (`server.requestTimeout`): slow bodies end here. */
+  requestTimeoutMs: number;
+  /** Idle time of a kept-alive connection between requests (`server.keepAliveTimeout`). */
+  keepAliveTimeoutMs: number;
+  maxBodyBytes: BodyLimits;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxBodyBytes: {
+    decide: 1024 * 1024,
+    // Lambda's synchronous payload limit, plus room for the envelope.
+    invoke: 6 * 1024 * 1024 + 64 * 1024,
+    mcp: 1024 * 1024,
+    a2a: 1024 * 1024,
+    other: 64 * 1024,
+  },
+};
+
 export interface ServeConfig {
   /** Every accepted bearer token: `ARES_API_TOKEN`, `apiTokens`, and the keys of `principals`. */
   apiTokens: string[];
@@ -23,15 +61,22 @@ export interface ServeConfig {
   /** Function name (or id) → where to POST invocations of a function that is not reached through Lambda. */
   functions: Record<string, HttpFunctionTarget>;
   unknownFunction: UnknownFunctionPolicy;
+  limits: ServerLimits;
+  /** Entries of the reasoning engine's decision cache (A2A), least recently used dropped first. */
+  reasoningCacheSize: number;
 }
 
+export const DEFAULT_REASONING_CACHE_SIZE = 10_000;
+
 /** The config file as written; every field optional. */
-interface ConfigFile {
+export interface ConfigFile {
   apiTokens?: string[];
   principals?: Record<string, string>;
   trustedIdentityHeader?: string;
   functions?: Record<string, HttpFunctionTarget>;
   unknownFunction?: UnknownFunctionPolicy;
+  limits?: Partial<Omit<ServerLimits, 'maxBodyBytes'>> & { maxBodyBytes?: Partial<BodyLimits> };
+  reasoningCacheSize?: number;
 }
 
 const KNOWN_KEYS = new Set([
@@ -40,7 +85,58 @@ const KNOWN_KEYS = new Set([
   'trustedIdentityHeader',
   'functions',
   'unknownFunction',
+  'limits',
+  'reasoningCacheSize',
 ]);
+const LIMIT_KEYS = ['maxConnections', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const;
+const BODY_KEYS = ['decide', 'invoke', 'mcp', 'a2a', 'other'] as const;
+
+function positiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function parseLimits(value: unknown, source: string): NonNullable<ConfigFile['limits']> {
+  if (!isRecord(value)) throw new ServeConfigError(source, 'limits must be an object');
+  const limits: NonNullable<ConfigFile['limits']> = {};
+  for (const key of Object.keys(value)) {
+    if (key === 'maxBodyBytes') continue;
+    if (!(LIMIT_KEYS as readonly string[]).includes(key))
+      throw new ServeConfigError(source, `unknown setting "limits.${key}"`);
+    const limit = value[key];
+    if (!positiveInteger(limit))
+      throw new ServeConfigError(source, `limits.${key} must be a positive integer`);
+    limits[key as (typeof LIMIT_KEYS)[number]] = limit;
+  }
+  if (value.maxBodyBytes !== undefined) {
+    if (!isRecord(value.maxBodyBytes))
+      throw new ServeConfigError(source, 'limits.maxBodyBytes must be an object');
+    const body: Partial<BodyLimits> = {};
+    for (const [key, limit] of Object.entries(value.maxBodyBytes)) {
+      if (!(BODY_KEYS as readonly string[]).includes(key))
+        throw new ServeConfigError(source, `unknown setting "limits.maxBodyBytes.${key}"`);
+      if (!positiveInteger(limit))
+        throw new ServeConfigError(source, `limits.maxBodyBytes.${key} must be a positive integer`);
+      body[key as (typeof BODY_KEYS)[number]] = limit;
+    }
+    limits.maxBodyBytes = body;
+  }
+  return limits;
+}
+
+/** The defaults with the file's limits over them; Node refuses a header timeout longer than the request timeout. */
+export function resolveLimits(file: ConfigFile['limits']): ServerLimits {
+  const limits: ServerLimits = {
+    ...DEFAULT_LIMITS,
+    ...file,
+    maxBodyBytes: { ...DEFAULT_LIMITS.maxBodyBytes, ...file?.maxBodyBytes },
+  };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new ServeConfigError(
+      'configuration',
+      'limits.headersTimeoutMs must not exceed limits.requestTimeoutMs',
+    );
+  return limits;
+}
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -95,6 +191,12 @@ export function parseConfigFile(value: unknown, source: string): ConfigFile {
       throw new ServeConfigError(source, 'unknownFunction must be "allow" or "block"');
     config.unknownFunction = value.unknownFunction;
   }
+  if (value.limits !== undefined) config.limits = parseLimits(value.limits, source);
+  if (value.reasoningCacheSize !== undefined) {
+    if (!positiveInteger(value.reasoningCacheSize))
+      throw new ServeConfigError(source, 'reasoningCacheSize must be a positive integer');
+    config.reasoningCacheSize = value.reasoningCacheSize;
+  }
   return config;
 }
 
@@ -144,6 +246,8 @@ export function resolveServeConfig(file: ConfigFile, envTokens: string[]): Serve
     principals,
     functions: file.functions ?? {},
     unknownFunction: file.unknownFunction ?? 'block',
+    limits: resolveLimits(file.limits),
+    reasoningCacheSize: file.reasoningCacheSize ?? DEFAULT_REASONING_CACHE_SIZE,
   };
   if (file.trustedIdentityHeader) config.trustedIdentityHeader = file.trustedIdentityHeader.toLowerCase();
   return config;

@@ -23,7 +23,8 @@ export interface DecideRequest {
 }
 
 export type RequesterSource = 'token' | 'principal' | 'event' | 'none';
-export type TokenRejection = Extract<VerifyResult, { valid: false }>['reason'] | 'no-verification-key';
+export type TokenRejection =
+  Extract<VerifyResult, { valid: false }>['reason'] | 'no-verification-key' | 'malformed-breadcrumbs';
 
 export interface DecideOutcome {
   decision: 'allow' | 'block';
@@ -53,6 +54,7 @@ export interface DecideOptions {
 }
 
 export const NO_REQUESTER_AT_CONDUIT = 'no verifiable requester at a conduit';
+export const NO_REQUESTER_UNVOUCHED = 'no verifiable requester where a blocked origin can arrive unvouched';
 
 /** Verifies against each key; a token that fails under every key reports its most telling failure. */
 function verifyToken(
@@ -61,7 +63,13 @@ function verifyToken(
   now: number | undefined,
 ): { origin: string } | { rejected: TokenRejection } {
   if (keys.length === 0) return { rejected: 'no-verification-key' };
-  const { token } = decodePropagated(value);
+  let token: string;
+  try {
+    token = decodePropagated(value).token;
+  } catch {
+    // A breadcrumb that is not percent-encoding (`abc~%`): the context is unusable, so it counts as none.
+    return { rejected: 'malformed-breadcrumbs' };
+  }
   let rejected: TokenRejection = 'bad-signature';
   for (const key of keys) {
     const result = verifyCallerContext(token, key, now);
@@ -136,7 +144,10 @@ export function decide(
     origin = resolvePrincipal(profile, request.principal).id;
     requester = 'principal';
   }
-  if (origin === null && request.event !== undefined) {
+  const fnForClaims = resolveFunction(profile, request.function);
+  // An identity in the event is the caller's claim wherever someone who matters may invoke directly.
+  const claimsCount = fnForClaims?.eventClaims ?? (fnForClaims !== undefined && !fnForClaims.conduit);
+  if (origin === null && request.event !== undefined && claimsCount) {
     const identity = eventIdentity(request.event);
     if (identity !== undefined) {
       origin = resolvePrincipal(profile, identity).id;
@@ -149,19 +160,20 @@ export function decide(
   if (!fn) return { ...base, decision: options.unknownFunction, reason: 'unknown function', function: null };
 
   if (origin === null) {
-    return fn.conduit
+    const refuse = fn.unvouched !== undefined ? fn.unvouched.length > 0 : fn.conduit;
+    return refuse
       ? {
           ...base,
           function: fn.function,
           decision: 'block',
-          reason: NO_REQUESTER_AT_CONDUIT,
+          reason: fn.unvouched !== undefined ? NO_REQUESTER_UNVOUCHED : NO_REQUESTER_AT_CONDUIT,
           blockPoint: fn.function,
         }
       : {
           ...base,
           function: fn.function,
           decision: 'allow',
-          reason: `no requester, and ${fn.name} is not a conduit`,
+          reason: `no requester, and no origin blocked at ${fn.name} arrives there unvouched`,
         };
   }
   const accesses = Object.hasOwn(fn.blocked, origin) ? (fn.blocked[origin] ?? []) : [];

@@ -1,6 +1,8 @@
 /**
  * Taking a decision on behalf of a route: time it, count it, append it to the audit log, and log a rejected
- * caller context by its reason only. An audit write that fails is logged and does not fail the decision.
+ * caller context by its reason only. The outcome is returned only once its audit row is committed, so every answer
+ * a client receives is in the log; when the write fails the route gets an AuditWriteError and answers 503 instead
+ * of an unrecorded decision.
  */
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -18,12 +20,20 @@ export interface DecisionDeps {
   log: (line: string) => void;
 }
 
-export function decideAndRecord(
+/** The decision was taken but could not be written to the audit log; it must not be answered. */
+export class AuditWriteError extends Error {
+  override readonly name = 'AuditWriteError';
+  constructor() {
+    super('the decision could not be written to the audit log');
+  }
+}
+
+export async function decideAndRecord(
   deps: DecisionDeps,
   profile: LoadedProfile,
   request: DecideRequest,
   route: AuditRoute,
-): DecideOutcome {
+): Promise<DecideOutcome> {
   const started = performance.now();
   const outcome = decide(profile, request, {
     verifyKeys: deps.verifyKeys,
@@ -35,7 +45,7 @@ export function decideAndRecord(
       `caller context rejected (${outcome.tokenRejected}) for ${outcome.function ?? request.function}`,
     );
   try {
-    deps.audit.record({
+    await deps.audit.record({
       time: new Date().toISOString(),
       function: outcome.function ?? request.function,
       origin: outcome.origin,
@@ -48,6 +58,7 @@ export function decideAndRecord(
     });
   } catch (error) {
     deps.log(`audit log write failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new AuditWriteError();
   }
   return outcome;
 }

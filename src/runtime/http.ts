@@ -66,9 +66,14 @@ export function matchPattern(pattern: string, path: string): Record<string, stri
 
 /** Reads a JSON object body; a string describing the problem otherwise. */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown> | string> {
+  return parseJsonObject(await request.text());
+}
+
+/** Parses a JSON object; a string describing the problem otherwise. */
+export function parseJsonObject(text: string): Record<string, unknown> | string {
   let value: unknown;
   try {
-    value = JSON.parse(await request.text());
+    value = JSON.parse(text);
   } catch {
     return 'the body must be JSON';
   }

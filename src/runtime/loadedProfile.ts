@@ -3,6 +3,7 @@
  * per version, never mutated; a reload replaces the reference, so a request keeps the one it started with.
  */
 import type { Finding, FunctionBlocks, ProfileSnapshot } from '../model/index.js';
+import { lookupGeneratedName } from '../profile/index.js';
 
 export interface LoadedProfile {
   readonly snapshot: ProfileSnapshot;
@@ -31,7 +32,10 @@ export function resolveFunction(profile: LoadedProfile, ref: string): FunctionBl
   const byName = Object.hasOwn(functionIds, ref) ? functionIds[ref] : undefined;
   if (byName !== undefined && Object.hasOwn(functions, byName)) return functions[byName];
   const unqualified = QUALIFIED_LAMBDA_ARN.exec(ref)?.[1];
-  return unqualified === undefined ? undefined : resolveFunction(profile, unqualified);
+  if (unqualified !== undefined) return resolveFunction(profile, unqualified);
+  // A name CloudFormation generated (`stack-Fn-1A2B...`) meets the profile's `stack-Fn-*`.
+  const generated = lookupGeneratedName(functionIds, ref);
+  return generated !== undefined && Object.hasOwn(functions, generated) ? functions[generated] : undefined;
 }
 
 const SESSION_ARN = /^(arn:aws[\w-]*:sts::\d*:assumed-role\/[^/]+)\/.+$/;
@@ -47,6 +51,9 @@ export function resolvePrincipal(profile: LoadedProfile, identity: string): { id
   const lookup = (key: string): string | undefined =>
     Object.hasOwn(principalIds, key) ? principalIds[key] : undefined;
   const session = SESSION_ARN.exec(identity)?.[1] ?? UNIQUE_ID_SESSION.exec(identity)?.[1];
-  const id = lookup(identity) ?? (session === undefined ? undefined : lookup(session));
+  const id =
+    lookup(identity) ??
+    (session === undefined ? undefined : lookup(session)) ??
+    lookupGeneratedName(principalIds, session ?? identity);
   return id === undefined ? { id: identity, known: false } : { id, known: true };
 }

@@ -36,7 +36,12 @@ export function createMetrics(now: () => number = () => performance.now()): Metr
   const decisions = {
     allow: 0,
     block: 0,
-    byRoute: { decide: { allow: 0, block: 0 }, invoke: { allow: 0, block: 0 } },
+    byRoute: {
+      decide: { allow: 0, block: 0 },
+      invoke: { allow: 0, block: 0 },
+      a2a: { allow: 0, block: 0 },
+      mcp: { allow: 0, block: 0 },
+    },
   };
   const requests: Record<string, number> = {};
   return {

@@ -152,3 +152,53 @@ describe('block table from ares serve', () => {
     expect(await invoke(handler, U)).toBe('origin-blocked');
   });
 });
+
+describe('fail closed means closed: any answer but a valid block table is no table', () => {
+  /** A server that answers every request with `status` and `body`, whatever the path. */
+  async function answering(status: number, body: string) {
+    const server = createServer((_req, res) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const cases: [string, number, string][] = [
+    ['404 (a path prefix, a misspelt function id, any web server)', 404, '{"error":"UnknownFunction"}'],
+    ['500', 500, '{"error":"InternalError"}'],
+    ['503', 503, ''],
+    ['unparsable JSON', 200, '{"version": "v1", "function": '],
+    ['an HTML page', 200, '<html>hello</html>'],
+    ['a table with no version', 200, JSON.stringify({ functions: {}, principalIds: {} })],
+    ['a wrong version field', 200, JSON.stringify({ version: 7, function: exampleTable().functions[X] })],
+    [
+      'a table that does not list this function',
+      200,
+      JSON.stringify({ version: 'v1', functions: {}, functionIds: {}, principalIds: {} }),
+    ],
+  ];
+  for (const [name, status, body] of cases) {
+    it(`${name}: U is still blocked at X, and so is everyone (the agent has nothing to go on)`, async () => {
+      const url = await answering(status, body);
+      const handler = wrap(url, { t: Date.now() });
+      expect(await invoke(handler, U)).toBe('no-block-table');
+      expect(await invoke(handler, V)).toBe('no-block-table');
+    });
+  }
+
+  it('a table from a file that does not list this function blocks too', async () => {
+    const table = exampleTable();
+    delete table.functions[X];
+    const handler = withAres(async () => 'ran', {
+      platform: 'aws',
+      blockTable: table,
+      publicKey: PUBLIC_KEY,
+      env: {},
+      logger: captureLogger(),
+    });
+    await expect(handler({}, lambdaContext('X', { custom: { ares: mint(V) } }))).rejects.toMatchObject({
+      reason: 'no-block-table',
+    });
+  });
+});

@@ -77,3 +77,20 @@ describe('ARESBlocked', () => {
     });
   });
 });
+
+describe('decide: block-unvouched, the default rule for no verifiable requester', () => {
+  const table = exampleTable();
+  const x = table.functions[X]!;
+  const writer = table.functions[LEDGER_WRITER]!;
+
+  it('refuses where an origin blocked here can arrive unvouched, allows where none can', () => {
+    expect(decide(x, undefined, 'block-unvouched')).toBe('unvouched-requester');
+    expect(decide(writer, undefined, 'block-unvouched')).toBeUndefined();
+  });
+
+  it('falls back to the conduit rule for a table compiled without unvouched', () => {
+    const legacy = { ...x };
+    delete legacy.unvouched;
+    expect(decide(legacy, undefined, 'block-unvouched')).toBe('unknown-requester-at-conduit');
+  });
+});

@@ -20,7 +20,21 @@ import { compileBlockTable } from '../../src/profile/index.js';
 import type { BlockTable } from '../../src/model/blockTable.js';
 import { instrument, withAres, type AresOptions } from '../../src/agent/index.js';
 import { LambdaDouble, listen, readBody } from '../support/lambdaDouble.js';
-import { ACCOUNT, captureLogger, fnArn, MALLORY, mint, PUBLIC_KEY, REGION, U, V, X } from './support.js';
+import { readToken } from '../../src/agent/callerContext.js';
+import {
+  ACCOUNT,
+  captureLogger,
+  fnArn,
+  functionKeyPem,
+  MALLORY,
+  mint,
+  PUBLIC_KEY,
+  REGION,
+  signersOf,
+  U,
+  V,
+  X,
+} from './support.js';
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 
@@ -31,14 +45,22 @@ function exampleBlockTable(): BlockTable {
     params: {},
     includeImplicit: false,
   });
-  return compileBlockTable(
+  const table = compileBlockTable(
     scan.paths,
     scan.report.findings,
     scan.authorizer,
     scan.estate,
     'v-example',
     '2026-01-01T00:00:00Z',
+    { profile: scan.profile, signers: signersOf() },
   );
+  // This scenario's X also invokes ledger-writer and sends to a queue that triggers it (edges the bundled estate
+  // does not have): the profile would list X upstream of ledger-writer for both.
+  table.functions[fnArn('ledger-writer')]!.upstream![X] = [
+    fnArn('ledger-writer'),
+    `arn:aws:sqs:${REGION}:${ACCOUNT}:ledger-queue`,
+  ];
+  return table;
 }
 
 /** A test double for SQS (JSON protocol): records SendMessage, delivers SQS events to a consumer. */
@@ -115,13 +137,15 @@ beforeAll(async () => {
   lambdaUrl = await listen(lambda.server);
   sqsUrl = await listen(sqs.server);
   const table = exampleBlockTable();
-  const options: AresOptions = {
+  const base: AresOptions = {
     platform: 'aws',
     blockTable: table,
     publicKey: PUBLIC_KEY,
     env: {},
     logger: captureLogger(),
   };
+  // Each function's agent holds its own signing key (ares keys --functions).
+  const options = (name: string): AresOptions => ({ ...base, signingKey: functionKeyPem(fnArn(name)) });
   // Clients the functions use, instrumented: they carry the caller context to the next hop.
   const lambdaClient = instrument(new LambdaClient({ region: REGION, endpoint: lambdaUrl, credentials }));
   const sqsClient = instrument(new SQSClient({ region: REGION, endpoint: sqsUrl, credentials }));
@@ -150,19 +174,19 @@ beforeAll(async () => {
         x: 'done',
         next: { status: out.StatusCode, functionError: out.FunctionError ?? null, payload },
       };
-    }, options),
+    }, options('X')),
   );
   lambda.functions.set(
     'ledger-writer',
     withAres(async (event: unknown) => {
       return { wrote: event };
-    }, options),
+    }, options('ledger-writer')),
   );
   lambda.functions.set(
     'order-consumer',
     withAres(async () => {
       return 'consumed';
-    }, options),
+    }, options('order-consumer')),
   );
 });
 
@@ -179,7 +203,9 @@ async function invoke(fn: string, payload: unknown, origin?: string) {
   const clientContext =
     origin === undefined
       ? undefined
-      : Buffer.from(JSON.stringify({ custom: { ares: mint(origin) } })).toString('base64');
+      : Buffer.from(JSON.stringify({ custom: { ares: mint(origin, { chain: [fnArn(fn)] }) } })).toString(
+          'base64',
+        );
   const out = await caller().send(
     new InvokeCommand({
       FunctionName: fn,
@@ -219,7 +245,7 @@ describe('end to end through a Lambda Invoke API double and the real @aws-sdk/cl
     expect(out.functionError).toBe('Unhandled');
     expect(out.payload).toMatchObject({
       errorType: 'ARESBlocked',
-      errorMessage: `ares blocked an unknown requester at ${X}: unknown-requester-at-conduit`,
+      errorMessage: `ares blocked an unknown requester at ${X}: unvouched-requester`,
     });
   });
 
@@ -262,8 +288,12 @@ describe('end to end through an SQS double and the real @aws-sdk/client-sqs', ()
     await invoke('X', { queue: 'ledger-queue' }, MALLORY);
     const event = sqs.event('ledger-queue');
     expect(event.Records).toHaveLength(2);
+    // Each message carries X's hop token for the queue, not the token X was started with.
     for (const r of event.Records)
-      expect(r.messageAttributes.ares?.stringValue).toContain(`~${encodeURIComponent(X)}`);
+      expect(readToken(r.messageAttributes.ares?.stringValue)?.context).toMatchObject({
+        issuer: X,
+        audience: `arn:aws:sqs:${REGION}:${ACCOUNT}:ledger-queue`,
+      });
 
     const writer = lambda.functions.get('ledger-writer')!;
     const context = { functionName: 'ledger-writer', invokedFunctionArn: fnArn('ledger-writer') };
@@ -277,7 +307,7 @@ describe('end to end through an SQS double and the real @aws-sdk/client-sqs', ()
     });
   });
 
-  it('blocks a message mallory sends straight to the orders queue at order-consumer (unknown sender, a conduit)', async () => {
+  it('lets a message from an unknown sender through order-consumer, vouched for by nobody: ledger-writer refuses what follows', async () => {
     const client = new SQSClient({ region: REGION, endpoint: sqsUrl, credentials });
     sqs.sender = 'AIDAMALLORYEXAMPLE';
     await client.send(
@@ -285,10 +315,12 @@ describe('end to end through an SQS double and the real @aws-sdk/client-sqs', ()
     );
     const consumer = lambda.functions.get('order-consumer')!;
     const context = { functionName: 'order-consumer', invokedFunctionArn: fnArn('order-consumer') };
-    await expect(consumer(sqs.event('orders'), context)).rejects.toMatchObject({
-      name: 'ARESBlocked',
-      origin: undefined,
-      reason: 'unknown-requester-at-conduit',
-    });
+    // Nothing is blocked at order-consumer itself: it runs, and has no identity to pass on.
+    await expect(consumer(sqs.event('orders'), context)).resolves.toBe('consumed');
+    // Mallory's SenderId is not mapped in this estate, so she can reach ledger-writer unvouched: there, an
+    // invocation with no verifiable origin is refused.
+    const out = await invoke('ledger-writer', {});
+    expect(out.payload).toMatchObject({ errorType: 'ARESBlocked' });
+    expect(out.payload.errorMessage).toContain('unvouched-requester');
   });
 });

@@ -3,7 +3,7 @@
  * records the input each call would send and answers without touching the network. Call mode is checked through a
  * structural client (no DynamoDB SDK is installed), which is all `instrument` relies on.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -12,23 +12,40 @@ import { describe, expect, it } from 'vitest';
 import {
   ARESBlocked,
   autoInstrument,
-  decodePropagated,
   instrument,
   MAX_CLIENT_CONTEXT,
   withAres,
 } from '../../src/agent/index.js';
+import { checkToken, readToken, tokenDigest } from '../../src/agent/callerContext.js';
 import {
   awsOptions,
   captureLogger,
+  fnArn,
+  functionKeyPem,
   lambdaContext,
   LEDGER_WRITER,
   MALLORY,
   mint,
+  mintHop,
   ORDER_CONSUMER,
+  ORDER_EVENTS,
+  signersOf,
   tableArn,
   U,
   V,
 } from './support.js';
+
+/** What a propagated hop token says, after checking it with its issuer's public key (as the next agent would). */
+function hop(value: string) {
+  const parsed = readToken(value);
+  if (!parsed) throw new Error('not a token');
+  const issuer = parsed.context.issuer!;
+  const der = Buffer.from(signersOf()[issuer]!, 'base64');
+  const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+  const valid = checkToken(parsed, key, Math.floor(Date.now() / 1000)).valid;
+  const { origin, chain, audience, parent } = parsed.context;
+  return { valid, origin, issuer, chain, audience, parent };
+}
 
 const clientConfig = {
   region: 'us-east-1',
@@ -62,8 +79,11 @@ async function inside<T>(
   body: () => Promise<T>,
   extra: Record<string, unknown> = {},
 ) {
-  const token = mint(origin);
-  const handler = withAres(async () => body(), awsOptions(extra));
+  const token = mint(origin, { chain: [fnArn(fn)] });
+  const handler = withAres(
+    async () => body(),
+    awsOptions({ signingKey: functionKeyPem(fnArn(fn)), ...extra }),
+  );
   const result = await handler({}, lambdaContext(fn, { custom: { ares: token } }));
   return { result, token };
 }
@@ -87,11 +107,17 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
       client.send(new InvokeCommand(input)),
     );
     const sent = JSON.parse(Buffer.from(inputs[0]!.ClientContext as string, 'base64').toString('utf8'));
-    expect(sent).toEqual({
-      custom: { trace: 't-1', ares: `${token}~${encodeURIComponent(ORDER_CONSUMER)}` },
-      env: { k: 'v' },
+    expect(sent).toEqual({ custom: { trace: 't-1', ares: expect.any(String) }, env: { k: 'v' } });
+    // A fresh hop token: order-consumer vouches for V on the hop to ledger-writer, naming the token it came with.
+    expect(hop(sent.custom.ares)).toEqual({
+      valid: true,
+      origin: V,
+      issuer: ORDER_CONSUMER,
+      chain: [ORDER_CONSUMER],
+      audience: LEDGER_WRITER,
+      parent: tokenDigest(token),
     });
-    expect(decodePropagated(sent.custom.ares)).toEqual({ token, hops: [ORDER_CONSUMER] });
+    expect(sent.custom.ares).not.toContain(token.split('.')[1]);
     expect(input.ClientContext).toBe(existing);
   });
 
@@ -109,7 +135,13 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
     );
     expect(inputs[0]!.ClientContext).toBeUndefined();
     const payload = JSON.parse(new TextDecoder().decode(inputs[0]!.Payload as Uint8Array));
-    expect(payload).toEqual({ __ares: `${token}~${encodeURIComponent(ORDER_CONSUMER)}`, payload: { n: 1 } });
+    expect(payload).toEqual({ __ares: expect.any(String), payload: { n: 1 } });
+    expect(hop(payload.__ares)).toMatchObject({
+      valid: true,
+      origin: V,
+      audience: LEDGER_WRITER,
+      parent: tokenDigest(token),
+    });
   });
 
   it('Lambda Invoke: leaves ClientContext alone, with a warning, when the context would pass 3,583 bytes', async () => {
@@ -162,7 +194,15 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
         }),
       );
     });
-    const expected = { DataType: 'String', StringValue: `${token}~${encodeURIComponent(ORDER_CONSUMER)}` };
+    const value = inputs[0]!.MessageAttributes.ares.StringValue as string;
+    expect(hop(value)).toMatchObject({
+      valid: true,
+      origin: V,
+      issuer: ORDER_CONSUMER,
+      audience: 'arn:aws:sqs:us-east-1:123456789012:orders',
+      parent: tokenDigest(token),
+    });
+    const expected = { DataType: 'String', StringValue: value };
     expect(inputs[0]!.MessageAttributes).toEqual({
       a: { DataType: 'String', StringValue: '1' },
       ares: expected,
@@ -205,7 +245,13 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
         new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'a' }] }),
       );
     });
-    const value = `${token}~${encodeURIComponent(ORDER_CONSUMER)}`;
+    const value = inputs[0]!.MessageAttributes.ares.StringValue as string;
+    expect(hop(value)).toMatchObject({
+      valid: true,
+      origin: MALLORY,
+      audience: ORDER_EVENTS,
+      parent: tokenDigest(token),
+    });
     expect(inputs[0]!.MessageAttributes).toEqual({ ares: { DataType: 'String', StringValue: value } });
     expect(inputs[1]!.PublishBatchRequestEntries[0].MessageAttributes.ares.StringValue).toBe(value);
   });
@@ -218,22 +264,49 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
         new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'order', Detail: '{"id":1}' }] }),
       ),
     );
-    expect(JSON.parse(inputs[0]!.Entries[0].Detail)).toEqual({
-      id: 1,
-      _ares: `${token}~${encodeURIComponent(ORDER_CONSUMER)}`,
+    const detail = JSON.parse(inputs[0]!.Entries[0].Detail);
+    expect(detail).toEqual({ id: 1, _ares: expect.any(String) });
+    expect(hop(detail._ares)).toMatchObject({
+      valid: true,
+      origin: V,
+      issuer: ORDER_CONSUMER,
+      parent: tokenDigest(token),
     });
   });
 
-  it('passes nothing on when the requester was a platform-verified identity (agents cannot sign)', async () => {
+  it('vouches for a platform-verified identity with a hop token of its own (no parent token)', async () => {
     const client = instrument(new SNSClient(clientConfig));
     const inputs = capture(client);
     const handler = withAres(
-      async () =>
-        client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'm' })),
-      awsOptions(),
+      async () => client.send(new PublishCommand({ TopicArn: ORDER_EVENTS, Message: 'm' })),
+      awsOptions({ signingKey: functionKeyPem(ORDER_CONSUMER) }),
     );
     await handler({ requestContext: { identity: { userArn: V } } }, lambdaContext('order-consumer'));
+    expect(hop(inputs[0]!.MessageAttributes.ares.StringValue)).toEqual({
+      valid: true,
+      origin: V,
+      issuer: ORDER_CONSUMER,
+      chain: [ORDER_CONSUMER],
+      audience: ORDER_EVENTS,
+      parent: '',
+    });
+  });
+
+  it('passes on nothing when the function has no signing key, or the claim it came with is false', async () => {
+    const client = instrument(new SNSClient(clientConfig));
+    const inputs = capture(client);
+    const send = () => client.send(new PublishCommand({ TopicArn: ORDER_EVENTS, Message: 'm' }));
+    const keyless = withAres(send, awsOptions());
+    await keyless(
+      {},
+      lambdaContext('order-consumer', { custom: { ares: mint(V, { chain: [ORDER_CONSUMER] }) } }),
+    );
     expect(inputs[0]!.MessageAttributes).toBeUndefined();
+    // A token signed by another key is allowed at order-consumer (nothing there depends on it) but not vouched for.
+    const signed = withAres(send, awsOptions({ signingKey: functionKeyPem(ORDER_CONSUMER) }));
+    const forged = mint(V, { chain: [ORDER_CONSUMER], foreign: true });
+    await signed({}, lambdaContext('order-consumer', { custom: { ares: forged } }));
+    expect(inputs[1]!.MessageAttributes).toBeUndefined();
   });
 
   it('autoInstrument patches send on the given client classes', async () => {
@@ -244,7 +317,11 @@ describe('instrument: propagation through AWS SDK v3 clients', () => {
     const { token } = await inside('order-consumer', V, () =>
       client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Message: 'm' })),
     );
-    expect(inputs[0]!.MessageAttributes.ares.StringValue.startsWith(token)).toBe(true);
+    expect(hop(inputs[0]!.MessageAttributes.ares.StringValue)).toMatchObject({
+      valid: true,
+      origin: V,
+      parent: tokenDigest(token),
+    });
   });
 });
 
@@ -285,7 +362,7 @@ describe("call mode: each outgoing call checked against the origin's blocked acc
       },
       awsOptions({ mode: 'call' }),
     );
-    const result = await handler({}, lambdaContext('ledger-writer', { custom: { ares: mint(MALLORY) } }));
+    const result = await handler({}, lambdaContext('ledger-writer', { custom: { ares: mintHop(MALLORY) } }));
     expect(result).toBe('handler finished');
     expect(outcomes[0]).toBe('read');
     expect(outcomes[1]).toBeInstanceOf(ARESBlocked);
@@ -325,7 +402,7 @@ describe("call mode: each outgoing call checked against the origin's blocked acc
   it('still blocks an unknown requester at a conduit before the handler runs', async () => {
     const handler = withAres(async () => 'ran', awsOptions({ mode: 'call' }));
     await expect(handler({}, lambdaContext('X'))).rejects.toMatchObject({
-      reason: 'unknown-requester-at-conduit',
+      reason: 'unvouched-requester',
     });
   });
 

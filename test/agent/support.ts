@@ -1,10 +1,12 @@
 /** Shared test data for the agent: a test key pair, a block table for the bundled example, token and context helpers. */
 import type { BlockTable } from '../../src/model/blockTable.js';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   encodePropagated,
   generateKeyPair,
   importPrivateKey,
   signCallerContext,
+  signHopToken,
 } from '../../src/agent/callerContext.js';
 import type { AgentLogger } from '../../src/agent/index.js';
 
@@ -21,19 +23,75 @@ export const ORDER_CONSUMER = fnArn('order-consumer');
 export const U = userArn('U');
 export const V = userArn('V');
 export const MALLORY = userArn('mallory');
+export const ORDER_EVENTS = `arn:aws:sns:${REGION}:${ACCOUNT}:order-events`;
+export const ORDERS_QUEUE = `arn:aws:sqs:${REGION}:${ACCOUNT}:orders`;
+/** A function (not in the estate's findings) that sends to the orders queue. */
+export const ORDER_PRODUCER = fnArn('order-producer');
 
 const KEYS = generateKeyPair();
 export const PUBLIC_KEY = KEYS.publicKeyPem;
 const PRIVATE_KEY = importPrivateKey(KEYS.privateKeyPem);
 const FOREIGN_KEY = importPrivateKey(generateKeyPair().privateKeyPem);
 
-/** A caller context for `origin`, as `ares serve` would mint it. */
+/** Each function's own key pair, as `ares keys --functions` makes them. */
+const FUNCTION_KEYS = new Map(
+  [X, ORDER_CONSUMER, LEDGER_WRITER, ORDER_PRODUCER].map((id) => {
+    const pair = generateKeyPair();
+    return [
+      id,
+      {
+        privateKeyPem: pair.privateKeyPem,
+        privateKey: importPrivateKey(pair.privateKeyPem),
+        publicKeyPem: pair.publicKeyPem,
+      },
+    ];
+  }),
+);
+
+/** The private key (PEM) of a function's agent. */
+export function functionKeyPem(id: string): string {
+  return FUNCTION_KEYS.get(id)!.privateKeyPem;
+}
+
+export function signersOf(): Record<string, string> {
+  return Object.fromEntries(
+    [...FUNCTION_KEYS].map(([id, k]) => [
+      id,
+      createPublicKey(k.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64'),
+    ]),
+  );
+}
+
+/** A hop token: `issuer`'s agent vouching for `origin` on the hop to `audience`. */
+export function mintHop(
+  origin: string,
+  options: { issuer?: string; audience?: string; key?: KeyObject; now?: number; ttlSeconds?: number } = {},
+): string {
+  const issuer = options.issuer ?? X;
+  return signHopToken(
+    {
+      origin,
+      chain: [issuer],
+      version: 'v-test',
+      issuer,
+      audience: options.audience ?? LEDGER_WRITER,
+      parent: '',
+    },
+    options.key ?? FUNCTION_KEYS.get(issuer)!.privateKey,
+    {
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+    },
+  );
+}
+
+/** A root caller context for `origin`, as `ares serve` would mint it for an invocation of `chain[0]` (default X). */
 export function mint(
   origin: string,
   options: { now?: number; ttlSeconds?: number; foreign?: boolean; chain?: string[] } = {},
 ): string {
   return signCallerContext(
-    { origin, chain: options.chain ?? [], version: 'v-test' },
+    { origin, chain: options.chain ?? [X], version: 'v-test' },
     options.foreign ? FOREIGN_KEY : PRIVATE_KEY,
     {
       ...(options.now !== undefined ? { now: options.now } : {}),
@@ -58,8 +116,20 @@ export function exampleTable(): BlockTable {
         name: 'X',
         conduit: true,
         blocked: { [U]: blocked(tableArn('DB-1'), ['dynamodb:PutItem', 'dynamodb:UpdateItem'], 'ARES-x') },
+        // U may invoke X directly and is blocked there: U can arrive unvouched, and could write any claim.
+        unvouched: [U],
+        eventClaims: false,
+        upstream: {},
       },
-      [ORDER_CONSUMER]: { function: ORDER_CONSUMER, name: 'order-consumer', conduit: true, blocked: {} },
+      [ORDER_CONSUMER]: {
+        function: ORDER_CONSUMER,
+        name: 'order-consumer',
+        conduit: true,
+        blocked: {},
+        unvouched: [],
+        eventClaims: true,
+        upstream: { [ORDER_PRODUCER]: [ORDERS_QUEUE] },
+      },
       [LEDGER_WRITER]: {
         function: LEDGER_WRITER,
         name: 'ledger-writer',
@@ -67,6 +137,10 @@ export function exampleTable(): BlockTable {
         blocked: {
           [MALLORY]: blocked(tableArn('ledger'), ['dynamodb:PutItem', 'dynamodb:UpdateItem'], 'ARES-l'),
         },
+        // Mallory reaches it only through order-consumer, which identifies her by SenderId and vouches.
+        unvouched: [],
+        eventClaims: true,
+        upstream: { [ORDER_CONSUMER]: [ORDER_EVENTS], [X]: [LEDGER_WRITER] },
       },
     },
     functionIds: {
@@ -91,6 +165,7 @@ export function exampleTable(): BlockTable {
       'alice@example.com': 'user:alice@example.com',
       '00000000-0000-0000-0000-00000000a11c': 'entra:alice',
     },
+    signers: signersOf(),
   };
 }
 

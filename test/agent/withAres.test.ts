@@ -13,11 +13,12 @@ import {
   LEDGER_WRITER,
   MALLORY,
   mint,
+  ORDER_CONSUMER,
+  mintHop,
   PUBLIC_KEY,
   U,
   V,
   X,
-  fnArn,
 } from './support.js';
 
 const viaClientContext = (value: string) => lambdaContext('X', { custom: { ares: value } });
@@ -53,20 +54,21 @@ describe('withAres on AWS Lambda', () => {
   it('blocks an invocation with no requester at a conduit, not at a holder', async () => {
     // One wrapper serves one function: it resolves its block-table entry once.
     await expect(counting().handler({}, lambdaContext('X'))).rejects.toMatchObject({
-      reason: 'unknown-requester-at-conduit',
+      reason: 'unvouched-requester',
     });
     await expect(counting().handler({}, lambdaContext('ledger-writer'))).resolves.toBe('ran');
   });
 
   it('counts a tampered token as no context, and logs the reason but never the token', async () => {
     const { handler, logger } = counting();
-    const token = mint(V);
+    // U holds a context of her own and rewrites its origin to V, who is not blocked at X.
+    const token = mint(U);
     const [body, signature] = token.split('.') as [string, string];
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const forged = `${Buffer.from(JSON.stringify({ ...payload, o: U })).toString('base64url')}.${signature}`;
+    const forged = `${Buffer.from(JSON.stringify({ ...payload, o: V })).toString('base64url')}.${signature}`;
     await expect(handler({}, viaClientContext(forged))).rejects.toMatchObject({
       origin: undefined,
-      reason: 'unknown-requester-at-conduit',
+      reason: 'unvouched-requester',
       detail: 'caller context bad-signature',
     });
     const rejected = logger.lines.find((l) => l.message === 'ares caller context rejected');
@@ -105,28 +107,28 @@ describe('withAres on AWS Lambda', () => {
     await expect(handler({}, viaClientContext(token))).resolves.toBe('ran');
     await expect(handler({}, viaClientContext(encodePropagated(token, ['elsewhere'])))).rejects.toMatchObject(
       {
-        reason: 'unknown-requester-at-conduit',
+        reason: 'unvouched-requester',
         detail: 'caller context replayed',
       },
     );
   });
 
-  it('accepts the same token arriving again downstream (fan-out, retries): only the entry function is single-use', async () => {
-    const { handler } = counting();
-    const token = mint(V, { chain: ['arn:aws:lambda:us-east-1:123456789012:function:upstream'] });
-    await expect(handler({}, viaClientContext(encodePropagated(token, ['upstream'])))).resolves.toBe('ran');
-    await expect(handler({}, viaClientContext(encodePropagated(token, ['upstream'])))).resolves.toBe('ran');
+  it('accepts the same hop token again on its hop (fan-out, retries): only root tokens are single-use', async () => {
+    const { handler } = counting({ unknownRequester: 'block' });
+    const token = mintHop(V, { issuer: X, audience: LEDGER_WRITER });
+    const atWriter = lambdaContext('ledger-writer', { custom: { ares: token } });
+    await expect(handler({}, atWriter)).resolves.toBe('ran');
+    await expect(handler({}, atWriter)).resolves.toBe('ran');
   });
 
   it('still expires a token it has verified before (the verified-token cache checks expiry on every use)', async () => {
     let nowMs = Date.UTC(2026, 0, 1);
-    const { handler } = counting({ now: () => nowMs });
-    const token = mint(V, { now: Math.floor(nowMs / 1000), ttlSeconds: 60, chain: [fnArn('upstream')] });
-    await expect(handler({}, viaClientContext(token))).resolves.toBe('ran');
+    const { handler } = counting({ now: () => nowMs, unknownRequester: 'block' });
+    const token = mintHop(V, { now: Math.floor(nowMs / 1000), ttlSeconds: 60 });
+    const atWriter = lambdaContext('ledger-writer', { custom: { ares: token } });
+    await expect(handler({}, atWriter)).resolves.toBe('ran');
     nowMs += 10 * 60 * 1000; // ten minutes later: past expiry and the 30 s skew
-    await expect(handler({}, viaClientContext(token))).rejects.toMatchObject({
-      reason: 'unknown-requester-at-conduit',
-    });
+    await expect(handler({}, atWriter)).rejects.toMatchObject({ reason: 'unknown-requester' });
   });
 
   it('accepts one token on several records of the same batch', async () => {
@@ -149,7 +151,7 @@ describe('withAres on AWS Lambda', () => {
       eventSource: 'aws:sqs',
       body: '{}',
       attributes: {},
-      messageAttributes: { ares: { stringValue: mint(origin) } },
+      messageAttributes: { ares: { stringValue: mintHop(origin, { issuer: X, audience: LEDGER_WRITER }) } },
     });
     await expect(
       handler({ Records: [rec(V), rec(MALLORY)] }, lambdaContext('ledger-writer')),
@@ -213,7 +215,12 @@ describe('withAres on AWS Lambda', () => {
     }, awsOptions());
     const whos = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? V : MALLORY));
     const results = await Promise.all(
-      whos.map((who) => handler({ __ares: mint(who), payload: { who } }, lambdaContext('order-consumer'))),
+      whos.map((who) =>
+        handler(
+          { __ares: mint(who, { chain: [ORDER_CONSUMER] }), payload: { who } },
+          lambdaContext('order-consumer'),
+        ),
+      ),
     );
     for (const { who, seen } of results) expect(seen).toEqual([who, who, who, who, who]);
     expect(currentInvocation()).toBeUndefined();
@@ -303,5 +310,34 @@ describe('withAres on HTTP platforms', () => {
       { statusCode: 200, setHeader: () => 0, end: () => 0 },
     );
     expect(seen).toEqual([X]);
+  });
+});
+
+describe('single use across instances (a nonce service)', () => {
+  const unreachable = {
+    claim: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  };
+
+  it('refuses a root token the nonce service has seen, even on an instance that has not', async () => {
+    const used = new Set<string>();
+    const shared = { claim: async (nonce: string) => !used.has(nonce) && !!used.add(nonce) };
+    const token = mint(V);
+    const first = counting({ nonces: shared });
+    const second = counting({ nonces: shared });
+    await expect(first.handler({}, viaClientContext(token))).resolves.toBe('ran');
+    await expect(second.handler({}, viaClientContext(token))).rejects.toMatchObject({
+      reason: 'unvouched-requester',
+      detail: 'caller context replayed',
+    });
+    expect(second.calls).toEqual([]);
+  });
+
+  it('fails closed when the nonce service cannot answer (and only trusts the local check when told to)', async () => {
+    const closed = counting({ nonces: unreachable });
+    await expect(closed.handler({}, viaClientContext(mint(V)))).rejects.toMatchObject({
+      detail: 'caller context nonce-service-unreachable',
+    });
+    const open = counting({ nonces: unreachable, nonceFailClosed: false });
+    await expect(open.handler({}, viaClientContext(mint(V)))).resolves.toBe('ran');
   });
 });

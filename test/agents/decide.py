@@ -13,21 +13,36 @@ def main(path):
         spec = json.load(handle)
     key = parse_public_key_pem(spec["publicKeyPem"])
 
-    def handler(event, context):
-        state = current()
-        return {"event": event, "origin": state.origin, "propagated": state.propagated}
+    wrappers = {}
 
-    wrapped = with_ares(
-        handler, block_table_file=spec["blockTableFile"], public_key_pem=spec["publicKeyPem"], install_hooks=False
-    )
+    def wrapped_for(arn, vouch_for):
+        # One agent per function (as deployed), each with its own signing key.
+        if arn not in wrappers:
+            def handler(event, context):
+                state = current()
+                audience = context.vouch_for
+                vouched = state.vouch(audience) if state.vouch is not None and audience else None
+                return {"event": event, "origin": state.origin, "vouched": vouched}
+
+            wrappers[arn] = with_ares(
+                handler,
+                block_table_file=spec["blockTableFile"],
+                public_key_pem=spec["publicKeyPem"],
+                signing_key_pem=spec.get("signingKeys", {}).get(arn),
+                install_hooks=False,
+            )
+        return wrappers[arn]
+
     results = {}
     for case in spec["cases"]:
         arn = case["function"]
+        wrapped = wrapped_for(arn, case.get("vouchFor"))
         custom = case.get("clientContext")
         context = SimpleNamespace(
             function_name=arn.rsplit(":", 1)[-1],
             invoked_function_arn=arn,
             client_context=SimpleNamespace(custom=custom) if custom is not None else None,
+            vouch_for=case.get("vouchFor"),
         )
         try:
             out = wrapped(case["event"], context)

@@ -98,7 +98,16 @@ describe('ares instrument on a SAM template', () => {
         version: 't',
         createdAt: '',
         functions: {
-          [arn]: { function: arn, name: 'py-fn', conduit: true, blocked: { 'arn:aws:iam::1:user/U': [{}] } },
+          // As compiled where U reaches py-fn through API Gateway only (no direct invoke): the identity API
+          // Gateway puts in the event is the platform's, and nobody blocked here arrives unvouched.
+          [arn]: {
+            function: arn,
+            name: 'py-fn',
+            conduit: true,
+            blocked: { 'arn:aws:iam::1:user/U': [{}] },
+            eventClaims: true,
+            unvouched: [],
+          },
         },
         functionIds: { 'py-fn': arn },
         principalIds: {},
@@ -163,9 +172,9 @@ describe('ares instrument on a serverless.yml', () => {
       { encoding: 'utf8' },
     );
     expect(JSON.parse(out)).toEqual([
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 201 } },
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 200 } },
-      { wrapped: ['blockTableFile', 'publicKeyPem'], result: { statusCode: 200 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 201 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 200 } },
+      { wrapped: ['blockTableFile', 'publicKeyPem', 'signingKey'], result: { statusCode: 200 } },
     ]);
     expect((await instrument(app)).out).toContain('nothing to change');
   });

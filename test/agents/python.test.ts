@@ -7,60 +7,40 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublicKey } from 'node:crypto';
 import {
-  encodePropagated,
   generateKeyPair,
   importPrivateKey,
+  importPublicKey,
+  readToken,
   signCallerContext,
+  signHopToken,
+  tokenDigest,
+  verifyCallerContext,
 } from '../../src/agent/callerContext.js';
-import { main } from '../../src/cli/run.js';
-import type { BlockTable, Finding } from '../../src/model/index.js';
+import { scanPaths, scanSnapshot } from '../../src/cli/commands/scan.js';
+import type { BlockTable } from '../../src/model/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ACCOUNT = '123456789012';
 const fn = (name: string): string => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
 const user = (name: string): string => `arn:aws:iam::${ACCOUNT}:user/${name}`;
 
-async function scanFindings(): Promise<Finding[]> {
-  let out = '';
-  const code = await main(['scan', join(ROOT, 'examples/estate'), '--format', 'json'], {
-    out: (text) => (out += text),
-    err: () => undefined,
-  });
-  expect(code).not.toBe(2);
-  return (JSON.parse(out) as { findings: Finding[] }).findings;
-}
-
-/** Blocks each finding's origin at the function that does the harm (the last function of its path). */
-function blockTableOf(findings: Finding[]): BlockTable {
-  const table: BlockTable = {
-    version: 'test',
-    createdAt: new Date(0).toISOString(),
-    functions: {},
-    functionIds: {},
-    principalIds: {},
-  };
-  const entryOf = (id: string, name: string) => {
-    table.functionIds[name] = id;
-    return (table.functions[id] ??= { function: id, name, conduit: false, blocked: {} });
-  };
-  for (const f of findings) {
-    const functions = f.path.filter((step) => step.kind === 'function');
-    const harm = functions[functions.length - 1]!;
-    entryOf(f.entry.id, f.entry.name).conduit = true;
-    const blocked = entryOf(harm.id, harm.name).blocked;
-    for (const action of f.actions) {
-      (blocked[f.principal.id] ??= []).push({
-        resource: f.resource.id,
-        action,
-        denial: f.denial,
-        findingId: f.id,
-      });
-    }
-    table.principalIds[f.principal.id] = f.principal.id;
-    table.principalIds[f.principal.name] = f.principal.id;
-  }
-  return table;
+/** The block table `ares scan --save` compiles for the bundled example, with each function's public key. */
+function exampleTable(signers: Record<string, string>): BlockTable {
+  const snapshot = scanSnapshot(
+    scanPaths([join(ROOT, 'examples/estate')], {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      params: {},
+      includeImplicit: false,
+    }),
+    '2026-01-01T00:00:00.000Z',
+    signers,
+  );
+  // An IAM export maps the unique id SQS writes as SenderId.
+  snapshot.blockTable.principalIds.AIDAMALLORY000000001 = user('mallory');
+  return snapshot.blockTable;
 }
 
 interface PythonDecision {
@@ -71,7 +51,8 @@ interface PythonDecision {
   code?: string;
   function?: string;
   event?: unknown;
-  propagated?: string | null;
+  /** The hop token the Python agent minted for the next hop (its audience in the case's `vouchFor`). */
+  vouched?: string | null;
 }
 
 interface PythonOutput {
@@ -79,47 +60,79 @@ interface PythonOutput {
   verified: Record<string, { valid: boolean; reason: string | null; origin: string | null }>;
 }
 
-describe('Python agent against Node-signed tokens and the example block table', () => {
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:order-events';
+
+describe('Python agent against Node-signed tokens and the compiled example block table', () => {
   let dir: string;
   let output: PythonOutput;
   let table: BlockTable;
-  let tokens: Record<'u' | 'v' | 'mallory' | 'tampered' | 'expired' | 'foreign' | 'hopped', string>;
+  let tokens: Record<
+    | 'u'
+    | 'v'
+    | 'replayed'
+    | 'tampered'
+    | 'expired'
+    | 'foreign'
+    | 'vForConsumer'
+    | 'malloryHop'
+    | 'vHop'
+    | 'posing',
+    string
+  >;
+  const fnKeys = Object.fromEntries(
+    ['X', 'order-consumer', 'ledger-writer'].map((name) => [fn(name), generateKeyPair()]),
+  );
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ares-python-'));
-    table = blockTableOf(await scanFindings());
+    const signers = Object.fromEntries(
+      Object.entries(fnKeys).map(([id, k]) => [
+        id,
+        createPublicKey(k.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64'),
+      ]),
+    );
+    table = exampleTable(signers);
     const keys = generateKeyPair();
     const other = generateKeyPair();
     const key = importPrivateKey(keys.privateKeyPem);
-    const sign = (origin: string, options = {}) =>
-      signCallerContext({ origin, chain: [], version: 'test' }, key, options);
-    const v = sign(user('V'));
-    const [body, signature] = v.split('.') as [string, string];
+    const root = (origin: string, at: string, options = {}) =>
+      signCallerContext({ origin, chain: [fn(at)], version: 'test' }, key, options);
+    const hop = (origin: string, issuer: string, audience: string, keyOf = issuer) =>
+      signHopToken(
+        { origin, chain: [fn(issuer)], version: 'test', issuer: fn(issuer), audience, parent: '' },
+        importPrivateKey(fnKeys[fn(keyOf)]!.privateKeyPem),
+      );
+    const v = root(user('V'), 'X');
+    const u = root(user('U'), 'X');
+    const [body, signature] = u.split('.') as [string, string];
     const forgedBody = Buffer.from(
-      Buffer.from(body, 'base64url').toString().replace('user/V', 'user/W'),
+      Buffer.from(body, 'base64url').toString().replace('user/U', 'user/V'),
     ).toString('base64url');
     tokens = {
-      u: sign(user('U')),
+      u,
       v,
-      mallory: sign(user('mallory')),
+      replayed: root(user('V'), 'X'),
       tampered: `${forgedBody}.${signature}`,
-      expired: sign(user('V'), { now: Math.floor(Date.now() / 1000) - 3600, ttlSeconds: 60 }),
+      expired: root(user('V'), 'X', { now: Math.floor(Date.now() / 1000) - 3600, ttlSeconds: 60 }),
       foreign: signCallerContext(
-        { origin: user('V'), chain: [], version: 'test' },
+        { origin: user('V'), chain: [fn('X')], version: 'test' },
         importPrivateKey(other.privateKeyPem),
       ),
-      hopped: encodePropagated(sign(user('V')), [fn('order-consumer')]),
+      vForConsumer: root(user('V'), 'order-consumer'),
+      malloryHop: hop(user('mallory'), 'order-consumer', TOPIC),
+      vHop: hop(user('V'), 'order-consumer', TOPIC),
+      posing: hop(user('V'), 'order-consumer', TOPIC, 'X'),
     };
     const tableFile = join(dir, 'ares-block-table.json');
     writeFileSync(tableFile, JSON.stringify(table));
     const apiGateway = (arn: string) => ({ requestContext: { identity: { userArn: arn } }, body: '{}' });
-    const sqs = (token: string) => ({
+    const sqs = (sender: string, token?: string) => ({
       Records: [
         {
           eventSource: 'aws:sqs',
           body: '{}',
-          attributes: { SenderId: 'AROAFUNCTIONROLE:order-consumer' },
-          messageAttributes: { ares: { stringValue: token, dataType: 'String' } },
+          attributes: { SenderId: sender },
+          messageAttributes: token ? { ares: { stringValue: token, dataType: 'String' } } : {},
         },
       ],
     });
@@ -128,35 +141,67 @@ describe('Python agent against Node-signed tokens and the example block table', 
         { EventSource: 'aws:sns', Sns: { MessageAttributes: { ares: { Type: 'String', Value: token } } } },
       ],
     });
+    const at = (name: string) => fn(name);
     const spec = {
       publicKeyPem: keys.publicKeyPem,
       blockTableFile: tableFile,
+      signingKeys: Object.fromEntries(Object.entries(fnKeys).map(([id, k]) => [id, k.privateKeyPem])),
       cases: [
-        { name: 'U via API Gateway at X', function: fn('X'), event: apiGateway(user('U')) },
-        { name: 'V via API Gateway at X', function: fn('X'), event: apiGateway(user('V')) },
+        { name: 'U token at X', function: at('X'), event: {}, clientContext: { ares: tokens.u } },
+        { name: 'V token at X', function: at('X'), event: {}, clientContext: { ares: tokens.v } },
         {
-          name: 'U token in ClientContext at X',
-          function: fn('X'),
-          event: {},
-          clientContext: { ares: tokens.u },
+          name: 'V envelope at X',
+          function: at('X'),
+          event: { __ares: tokens.replayed, payload: { order: 1 } },
         },
         {
-          name: 'V token in ClientContext at X',
-          function: fn('X'),
-          event: {},
-          clientContext: { ares: tokens.v },
+          name: 'V envelope replayed at X',
+          function: at('X'),
+          event: { __ares: tokens.replayed, payload: {} },
         },
-        { name: 'V envelope at X', function: fn('X'), event: { __ares: tokens.v, payload: { order: 1 } } },
-        { name: 'tampered at X', function: fn('X'), event: {}, clientContext: { ares: tokens.tampered } },
-        { name: 'expired at X', function: fn('X'), event: {}, clientContext: { ares: tokens.expired } },
-        { name: 'foreign key at X', function: fn('X'), event: {}, clientContext: { ares: tokens.foreign } },
-        { name: 'no requester at X', function: fn('X'), event: {} },
-        { name: 'mallory SQS at order-consumer', function: fn('order-consumer'), event: sqs(tokens.mallory) },
-        { name: 'no requester at order-consumer', function: fn('order-consumer'), event: sqs('') },
-        { name: 'mallory SNS at ledger-writer', function: fn('ledger-writer'), event: sns(tokens.mallory) },
-        { name: 'V SNS at ledger-writer', function: fn('ledger-writer'), event: sns(tokens.hopped) },
+        { name: 'tampered at X', function: at('X'), event: {}, clientContext: { ares: tokens.tampered } },
+        { name: 'expired at X', function: at('X'), event: {}, clientContext: { ares: tokens.expired } },
+        { name: 'foreign key at X', function: at('X'), event: {}, clientContext: { ares: tokens.foreign } },
+        { name: 'no requester at X', function: at('X'), event: {} },
+        { name: 'forged API Gateway identity at X', function: at('X'), event: apiGateway(user('V')) },
+        {
+          name: 'mallory SQS at order-consumer',
+          function: at('order-consumer'),
+          event: sqs('AIDAMALLORY000000001'),
+          vouchFor: TOPIC,
+        },
+        {
+          name: 'mallory borrows V’s hop token at order-consumer',
+          function: at('order-consumer'),
+          event: sqs('AIDAMALLORY000000001', tokens.vHop),
+        },
+        {
+          name: 'mallory SNS at ledger-writer',
+          function: at('ledger-writer'),
+          event: sns(tokens.malloryHop),
+        },
+        { name: 'V SNS at ledger-writer', function: at('ledger-writer'), event: sns(tokens.vHop) },
+        {
+          name: 'X posing as order-consumer at ledger-writer',
+          function: at('ledger-writer'),
+          event: sns(tokens.posing),
+        },
+        {
+          name: 'V root token lifted to ledger-writer',
+          function: at('ledger-writer'),
+          event: {},
+          clientContext: { ares: tokens.vForConsumer },
+        },
+        { name: 'no requester at ledger-writer', function: at('ledger-writer'), event: {} },
+        {
+          name: 'V token at order-consumer, vouched onward',
+          function: at('order-consumer'),
+          event: {},
+          clientContext: { ares: tokens.vForConsumer },
+          vouchFor: TOPIC,
+        },
       ],
-      verify: tokens,
+      verify: { v: tokens.v, tampered: tokens.tampered, expired: tokens.expired, foreign: tokens.foreign },
     };
     const specFile = join(dir, 'cases.json');
     writeFileSync(specFile, JSON.stringify(spec));
@@ -170,35 +215,30 @@ describe('Python agent against Node-signed tokens and the example block table', 
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('derives a table that blocks U at X and mallory at ledger-writer', () => {
-    expect(Object.keys(table.functions[fn('X')]!.blocked)).toEqual([user('U')]);
+  it('reads the compiled table: U unvouched at X, mallory blocked at ledger-writer, order-consumer upstream of it', () => {
+    expect(table.functions[fn('X')]!.unvouched).toEqual([user('U')]);
     expect(Object.keys(table.functions[fn('ledger-writer')]!.blocked)).toEqual([user('mallory')]);
-    expect(table.functions[fn('order-consumer')]!.conduit).toBe(true);
+    expect(table.functions[fn('ledger-writer')]!.upstream).toEqual({ [fn('order-consumer')]: [TOPIC] });
   });
 
-  it('blocks an origin denied PutItem at function X, from the platform identity and from a token', () => {
-    for (const name of ['U via API Gateway at X', 'U token in ClientContext at X']) {
-      expect(output.decisions[name]).toMatchObject({
-        outcome: 'block',
-        origin: user('U'),
-        function: fn('X'),
-        reason: 'origin-blocked',
-        code: 'ARES_BLOCKED',
-      });
-    }
-  });
-
-  it('allows V, who may write DB-1 directly, and strips the envelope', () => {
-    expect(output.decisions['V via API Gateway at X']).toMatchObject({ outcome: 'allow', origin: user('V') });
-    expect(output.decisions['V token in ClientContext at X']).toMatchObject({
-      outcome: 'allow',
-      origin: user('V'),
-      propagated: `${tokens.v}~${encodeURIComponent(fn('X'))}`,
+  it('blocks U at X and lets V through on root tokens minted for X; a second use is a replay', () => {
+    expect(output.decisions['U token at X']).toMatchObject({
+      outcome: 'block',
+      origin: user('U'),
+      function: fn('X'),
+      reason: 'origin-blocked',
+      code: 'ARES_BLOCKED',
     });
+    expect(output.decisions['V token at X']).toMatchObject({ outcome: 'allow', origin: user('V') });
     expect(output.decisions['V envelope at X']).toMatchObject({ outcome: 'allow', event: { order: 1 } });
+    expect(output.decisions['V envelope replayed at X']).toMatchObject({
+      outcome: 'block',
+      reason: 'unvouched-requester',
+      detail: 'caller context replayed',
+    });
   });
 
-  it('rejects tampered, expired and foreign tokens, and blocks them at the conduit X', () => {
+  it('refuses tampered, expired, foreign, missing and forged identities at X', () => {
     expect(output.verified.tampered).toMatchObject({ valid: false, reason: 'bad-signature' });
     expect(output.verified.expired).toMatchObject({ valid: false, reason: 'expired' });
     expect(output.verified.foreign).toMatchObject({ valid: false, reason: 'bad-signature' });
@@ -211,27 +251,52 @@ describe('Python agent against Node-signed tokens and the example block table', 
       expect(output.decisions[name]).toMatchObject({
         outcome: 'block',
         origin: null,
-        reason: 'unknown-requester-at-conduit',
+        reason: 'unvouched-requester',
         detail: `caller context ${why}`,
       });
     }
     expect(output.decisions['no requester at X']).toMatchObject({ outcome: 'block', origin: null });
+    expect(output.decisions['forged API Gateway identity at X']).toMatchObject({
+      outcome: 'block',
+      origin: null,
+    });
   });
 
-  it('follows the event chain: mallory passes the conduit but is blocked where the ledger is written', () => {
-    expect(output.decisions['mallory SQS at order-consumer']).toMatchObject({
-      outcome: 'allow',
-      origin: user('mallory'),
+  it('follows the event chain: order-consumer vouches for mallory with a hop token Node accepts; ledger-writer blocks her', () => {
+    const consumer = output.decisions['mallory SQS at order-consumer']!;
+    expect(consumer).toMatchObject({ outcome: 'allow', origin: user('mallory') });
+    // The Python agent signed it with order-consumer's key; Node checks it with the public half.
+    const vouched = consumer.vouched!;
+    const check = verifyCallerContext(vouched, importPublicKey(fnKeys[fn('order-consumer')]!.publicKeyPem));
+    expect(check).toMatchObject({
+      valid: true,
+      context: { origin: user('mallory'), issuer: fn('order-consumer'), audience: TOPIC, parent: '' },
     });
-    expect(output.decisions['no requester at order-consumer']).toMatchObject({ outcome: 'block' });
     expect(output.decisions['mallory SNS at ledger-writer']).toMatchObject({
       outcome: 'block',
       origin: user('mallory'),
       function: fn('ledger-writer'),
     });
-    expect(output.decisions['V SNS at ledger-writer']).toMatchObject({
+    expect(output.decisions['V SNS at ledger-writer']).toMatchObject({ outcome: 'allow', origin: user('V') });
+    const onward = output.decisions['V token at order-consumer, vouched onward']!;
+    expect(readToken(onward.vouched)?.context).toMatchObject({
+      origin: user('V'),
+      chain: [fn('order-consumer')],
+      parent: tokenDigest(tokens.vForConsumer),
+    });
+  });
+
+  it('refuses borrowed, lifted and posing tokens, and a missing one where mallory can arrive unvouched', () => {
+    // SQS names mallory as the sender: V's token in her message's attribute does not make her V.
+    expect(output.decisions['mallory borrows V’s hop token at order-consumer']).toMatchObject({
       outcome: 'allow',
-      propagated: `${tokens.hopped},${encodeURIComponent(fn('ledger-writer'))}`,
+      origin: user('mallory'),
+    });
+    expect(output.decisions['X posing as order-consumer at ledger-writer']).toMatchObject({ origin: null });
+    expect(output.decisions['V root token lifted to ledger-writer']).toMatchObject({ origin: null });
+    expect(output.decisions['no requester at ledger-writer']).toMatchObject({
+      outcome: 'block',
+      reason: 'unvouched-requester',
     });
   });
 });

@@ -77,6 +77,71 @@ describe('ares scan', () => {
     expect((await runCli('scan', 'examples/estate', '--param', 'novalue')).code).toBe(2);
   });
 
+  it('exits 2 naming a path that does not exist, rather than scanning nothing', async () => {
+    const missing = join(dir, 'no-such-dir');
+    const result = await runCli('scan', 'examples/estate', missing);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(missing);
+  });
+
+  it('says when nothing can start a function, so that 0 findings does not read as clean', async () => {
+    const lonely = join(dir, 'lonely.yaml');
+    writeFileSync(
+      lonely,
+      [
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties: { FunctionName: lonely, Role: arn:aws:iam::123456789012:role/r, Runtime: nodejs20.x, Handler: i.h }',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runCli('scan', lonely, '--format', 'json')).stdout);
+    expect(json.findings).toEqual([]);
+    expect(json.notices).toEqual([
+      expect.objectContaining({
+        code: 'no-requesters',
+        message: expect.stringContaining('get-account-authorization-details'),
+      }),
+    ]);
+    const text = (await runCli('scan', lonely)).stdout;
+    expect(text.split('\n')[1]).toContain('not a clean bill of health');
+    // The bundled example has requesters: no such notice.
+    const example = JSON.parse((await runCli('scan', 'examples/estate', '--format', 'json')).stdout);
+    expect(example.notices).toEqual([]);
+  });
+
+  it('names inputs it sees but does not read in one notice per file or directory', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'ares-unsupported-'));
+    const write = (name: string, text: string): void => writeFileSync(join(app, name), text);
+    write('main.tf', 'resource "aws_lambda_function" "f" {}\n');
+    write('variables.tf', 'variable "x" {}\n');
+    write('cdk.json', '{ "app": "npx ts-node bin/app.ts" }');
+    write('serverless.yml', 'service: gfn\nprovider:\n  name: google\n');
+    write(
+      'template.yml',
+      "ROSTemplateFormatVersion: '2015-09-01'\nTransform: 'Aliyun::Serverless-2018-04-03'\n",
+    );
+    write('main.bicep', 'param location string\n');
+    write('notes.yaml', 'just: data\n');
+    const result = await runCli('scan', app, '--format', 'json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    const unsupported = report.notices.filter((n: { code: string }) => n.code === 'unsupported-input');
+    const messages = unsupported.map((n: { message: string }) => n.message).sort();
+    expect(messages).toHaveLength(5);
+    expect(messages.find((m: string) => m.startsWith('raw Terraform'))).toContain('terraform show -json');
+    expect(messages.find((m: string) => m.startsWith('an AWS CDK app'))).toContain('cdk synth');
+    expect(messages.some((m: string) => m.includes('provider "google"'))).toBe(true);
+    expect(messages.some((m: string) => m.includes('Alibaba'))).toBe(true);
+    expect(messages.some((m: string) => m.includes('Bicep'))).toBe(true);
+    // Two .tf files in one directory: one notice, for the directory.
+    expect(unsupported.filter((n: { message: string }) => n.message.startsWith('raw Terraform'))).toEqual([
+      expect.objectContaining({ file: app }),
+    ]);
+    expect(report.errors).toEqual([]);
+    expect(report.stats).toMatchObject({ unsupported: 6, ignored: 1 });
+  });
+
   it('reports an unreadable file with its name and still analyses the rest', async () => {
     const broken = join(dir, 'broken.template.yaml');
     writeFileSync(broken, 'Resources:\n  Fn: [unclosed\n');

@@ -1,16 +1,25 @@
 /**
- * The whole run-time path on one machine, no cloud. The profile `ares scan --save examples/estate` would store is
- * served by `ares serve`; the agents inside the functions fetch their slice of the block table from it; requests enter
- * through the invocation proxy, which decides and forwards with a freshly signed caller context through the real
- * `@aws-sdk/client-lambda` to `LambdaDouble`, a test double that stands in for AWS Lambda's Invoke API; a function
- * calls the next one with an instrumented Lambda client; a new profile version reaches the agents.
+ * The whole run-time path on one machine, no cloud. The profile `ares scan --save examples/estate` would store (with
+ * the public halves of each function's key, and the SQS sender ids of mallory and V mapped, as an IAM export gives
+ * them) is served by `ares serve`; the agents inside the functions fetch their slice of the block table from it and
+ * claim root-token nonces through `POST /v1/nonces`; requests enter through the invocation proxy, which forwards
+ * through the real `@aws-sdk/client-lambda` to `LambdaDouble` (a stand-in for Lambda's Invoke API); SQS deliveries
+ * are built as the event source mapping would (the platform writes `SenderId`); an SNS stand-in on the SDK client
+ * delivers each `Publish` to the subscribed function. Every way a requester can arrive is tried as an attacker would.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPair, importPrivateKey, signCallerContext } from '../../src/agent/callerContext.js';
-import { instrument, withAres } from '../../src/agent/index.js';
+import {
+  generateKeyPair,
+  importPrivateKey,
+  readToken,
+  signCallerContext,
+} from '../../src/agent/callerContext.js';
+import { instrument, withAres, type AresOptions } from '../../src/agent/index.js';
 import type { ProfileSnapshot } from '../../src/model/index.js';
 import { LambdaDouble, listen, REGION } from '../support/lambdaDouble.js';
+import { functionKeyPem, signersOf } from '../agent/support.js';
 import {
   API_TOKEN,
   exampleSnapshot,
@@ -22,17 +31,81 @@ import {
 
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const ORDER_EVENTS = 'arn:aws:sns:us-east-1:123456789012:order-events';
+const SENDER = { mallory: 'AIDAMALLORY000000001', V: 'AIDAVVVVVVVV00000001' };
 
 let lambda: LambdaDouble;
 let lambdaUrl: string;
 let serve: TestServer;
-type Wrapped = ReturnType<typeof withAres> & {
+type Wrapped = ((event: unknown, context: unknown) => Promise<unknown>) & {
   ares: { refresh(): Promise<unknown>; tableVersion(): string | undefined };
 };
 const agents: Record<string, Wrapped> = {};
+/** What the SNS stand-in delivered to ledger-writer, last first. */
+const ledger: { outcome: 'wrote' | 'blocked'; error?: unknown; event: unknown }[] = [];
 
 function lambdaClient(): LambdaClient {
   return new LambdaClient({ endpoint: lambdaUrl, region: REGION, credentials });
+}
+
+function lambdaContext(name: string, clientContext?: unknown) {
+  return {
+    functionName: name,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+    awsRequestId: 'e2e',
+    ...(clientContext !== undefined ? { clientContext } : {}),
+  };
+}
+
+/** SNS: the topic's subscription invokes ledger-writer with an SNS event carrying the message attributes. */
+function snsDelivering(client: SNSClient): SNSClient {
+  client.middlewareStack.add(
+    () => async (args: { input: Record<string, any> }) => {
+      const attributes = Object.fromEntries(
+        Object.entries((args.input.MessageAttributes ?? {}) as Record<string, any>).map(([k, v]) => [
+          k,
+          { Type: v.DataType, Value: v.StringValue },
+        ]),
+      );
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            Sns: {
+              TopicArn: args.input.TopicArn,
+              Message: args.input.Message,
+              MessageAttributes: attributes,
+            },
+          },
+        ],
+      };
+      await agents['ledger-writer']!(event, lambdaContext('ledger-writer')).then(
+        () => ledger.unshift({ outcome: 'wrote', event }),
+        (error: unknown) => ledger.unshift({ outcome: 'blocked', error, event }),
+      );
+      return { output: { $metadata: {}, MessageId: 'm-1' }, response: {} };
+    },
+    { step: 'serialize', priority: 'high', name: 'snsStandIn' },
+  );
+  return client;
+}
+
+/** An SQS delivery to order-consumer as the event source mapping makes it: the platform writes `SenderId`. */
+function sqsEvent(senderId: string, attributes: Record<string, string> = {}) {
+  return {
+    Records: [
+      {
+        messageId: 'm',
+        body: '{"order":1}',
+        attributes: { SenderId: senderId, ApproximateReceiveCount: '1' },
+        messageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String' }]),
+        ),
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:orders',
+      },
+    ],
+  };
 }
 
 /** The proxy's answer for `function`, for the requester the trusted identity header names. */
@@ -54,10 +127,41 @@ async function viaProxy(
   return { status: response.status, body: await response.text() };
 }
 
+/** A direct Lambda Invoke, as anyone allowed lambda:InvokeFunction makes it, with any ClientContext and payload. */
+async function direct(fn: string, payload: unknown = {}, token?: string) {
+  const out = await lambdaClient().send(
+    new InvokeCommand({
+      FunctionName: fn,
+      Payload: Buffer.from(JSON.stringify(payload)),
+      ...(token !== undefined
+        ? { ClientContext: Buffer.from(JSON.stringify({ custom: { ares: token } })).toString('base64') }
+        : {}),
+    }),
+  );
+  return {
+    functionError: out.FunctionError,
+    payload: JSON.parse(Buffer.from(out.Payload ?? []).toString() || 'null'),
+  };
+}
+
+/** A root token as the invocation proxy mints it for one invocation of `fn`. */
+const rootToken = (origin: string, fn: string) =>
+  signCallerContext({ origin, chain: [fn], version: 'v' }, serve.keys.privateKey);
+
+function snapshot(): ProfileSnapshot {
+  const s = exampleSnapshot();
+  s.blockTable.signers = signersOf();
+  // An IAM export names the unique ids that SQS writes as SenderId.
+  s.blockTable.principalIds[SENDER.mallory] = ids.mallory;
+  s.blockTable.principalIds[SENDER.V] = ids.V;
+  return s;
+}
+
 beforeAll(async () => {
   lambda = new LambdaDouble();
   lambdaUrl = await listen(lambda.server);
   serve = await startTestServer({
+    snapshot: snapshot(),
     lambdaEnv: {
       ARES_LAMBDA_ENDPOINT: lambdaUrl,
       AWS_REGION: REGION,
@@ -65,32 +169,27 @@ beforeAll(async () => {
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
   });
-  const agentOptions = (functionId: string) => ({
-    platform: 'aws' as const,
+  const agentOptions = (functionId: string): AresOptions => ({
+    platform: 'aws',
     functionId,
     blockTableUrl: serve.url,
     apiToken: API_TOKEN,
+    nonceUrl: serve.url,
     publicKey: serve.keys.publicKey,
+    signingKey: functionKeyPem(functionId),
     logger: quiet,
     env: {},
   });
-  // order-consumer passes the request on to ledger-writer with an instrumented Lambda client, so the caller context
-  // travels with the call (in the real estate the hop goes through an SNS topic).
-  const next = instrument(lambdaClient());
-  agents['order-consumer'] = withAres(async (event: unknown) => {
-    const out = await next.send(
-      new InvokeCommand({ FunctionName: 'ledger-writer', Payload: Buffer.from(JSON.stringify(event)) }),
-    );
-    return {
-      consumer: 'ran',
-      ledger: out.FunctionError ? JSON.parse(Buffer.from(out.Payload ?? []).toString()) : 'wrote',
-    };
+  // order-consumer publishes each order to the order-events topic, to which ledger-writer subscribes.
+  const topic = snsDelivering(instrument(new SNSClient({ region: REGION, credentials })));
+  agents['order-consumer'] = withAres(async () => {
+    await topic.send(new PublishCommand({ TopicArn: ORDER_EVENTS, Message: '{"order":1}' }));
+    return { consumer: 'ran', ledger: ledger[0]?.outcome };
   }, agentOptions(ids.orderConsumer)) as Wrapped;
   agents['ledger-writer'] = withAres(async () => 'wrote', agentOptions(ids.ledgerWriter)) as Wrapped;
   agents.X = withAres(async () => 'X ran', agentOptions(ids.X)) as Wrapped;
-  for (const [name, handler] of Object.entries(agents)) {
-    lambda.functions.set(name, handler as (event: unknown, context: unknown) => Promise<unknown>);
-  }
+  for (const [name, handler] of Object.entries(agents)) lambda.functions.set(name, handler);
+  for (const handler of Object.values(agents)) await handler.ares.refresh();
 });
 
 afterAll(async () => {
@@ -111,108 +210,122 @@ describe('run-time blocking, end to end through ares serve', () => {
     expect(allowed).toEqual({ status: 200, body: JSON.stringify('X ran') });
   });
 
-  it('blocks a multi-hop chain at the hop that would do the harm, while a permitted chain passes', async () => {
-    // mallory (mapped from her bearer token) may start order-consumer, but ledger-writer would write the ledger
-    // she is denied: the agent at ledger-writer refuses, on the origin carried in the signed context.
+  it('the event chain mallory → SQS → order-consumer → SNS → ledger-writer is blocked at ledger-writer; V passes', async () => {
+    // SQS names mallory (SenderId); order-consumer runs (nothing is blocked there) and vouches for her to the
+    // topic with a hop token of its own; ledger-writer refuses the write she is denied.
+    await expect(
+      agents['order-consumer']!(sqsEvent(SENDER.mallory), lambdaContext('order-consumer')),
+    ).resolves.toEqual({ consumer: 'ran', ledger: 'blocked' });
+    expect(ledger[0]!.error).toMatchObject({
+      name: 'ARESBlocked',
+      origin: ids.mallory,
+      reason: 'origin-blocked',
+    });
+    const vouched = (ledger[0]!.event as any).Records[0].Sns.MessageAttributes.ares.Value as string;
+    expect(readToken(vouched)?.context).toMatchObject({
+      origin: ids.mallory,
+      issuer: ids.orderConsumer,
+      audience: ORDER_EVENTS,
+      parent: '',
+    });
+    // A legitimate sender, identified the same way, reaches the ledger.
+    await expect(
+      agents['order-consumer']!(sqsEvent(SENDER.V), lambdaContext('order-consumer')),
+    ).resolves.toEqual({ consumer: 'ran', ledger: 'wrote' });
+  });
+
+  it('the same chain entered through the invocation proxy: blocked at ledger-writer for mallory, passes for V', async () => {
     const mallory = await viaProxy('order-consumer', { bearer: MALLORY_TOKEN });
-    expect(mallory.status).toBe(200);
-    const malloryBody = JSON.parse(mallory.body);
-    expect(malloryBody.consumer).toBe('ran');
-    expect(malloryBody.ledger).toMatchObject({ errorType: 'ARESBlocked' });
+    expect(JSON.parse(mallory.body)).toEqual({ consumer: 'ran', ledger: 'blocked' });
+    expect(ledger[0]!.error).toMatchObject({ origin: ids.mallory });
     const permitted = await viaProxy('order-consumer', { principal: 'V' });
     expect(JSON.parse(permitted.body)).toEqual({ consumer: 'ran', ledger: 'wrote' });
   });
 
-  it('propagates through an SDK client the handler never instrumented (importing the agent patched the SDK)', async () => {
-    // A plain client, as user code creates it: no instrument() call.
-    const plain = new LambdaClient({ endpoint: lambdaUrl, region: REGION, credentials });
-    lambda.functions.set(
-      'plain-consumer',
-      withAres(
-        async (event: unknown) => {
-          const out = await plain.send(
-            new InvokeCommand({ FunctionName: 'ledger-writer', Payload: Buffer.from(JSON.stringify(event)) }),
-          );
-          return out.FunctionError ? 'refused downstream' : 'wrote downstream';
-        },
-        {
-          platform: 'aws',
-          functionId: ids.orderConsumer,
-          blockTable: serve.profiles.current().snapshot.blockTable,
-          publicKey: serve.keys.publicKey,
-          logger: quiet,
-          env: {},
-        },
-      ) as (event: unknown, context: unknown) => Promise<unknown>,
-    );
-    const ctx = (origin: string) =>
-      Buffer.from(
-        JSON.stringify({
-          custom: {
-            ares: signCallerContext(
-              { origin, chain: [ids.orderConsumer], version: 'v' },
-              serve.keys.privateKey,
-            ),
-          },
-        }),
-      ).toString('base64');
-    const call = async (origin: string) => {
-      const out = await lambdaClient().send(
-        new InvokeCommand({
-          FunctionName: 'plain-consumer',
-          Payload: Buffer.from('{}'),
-          ClientContext: ctx(origin),
-        }),
-      );
-      return JSON.parse(Buffer.from(out.Payload ?? []).toString());
-    };
-    expect(await call(ids.mallory)).toBe('refused downstream');
-    expect(await call(ids.V)).toBe('wrote downstream');
+  it('no context: a direct invoke is refused where a blocked origin can arrive unvouched (X, ledger-writer)', async () => {
+    for (const fn of ['X', 'ledger-writer']) {
+      const out = await direct(fn);
+      expect(out.functionError).toBe('Unhandled');
+      expect(out.payload).toMatchObject({ errorType: 'ARESBlocked' });
+      expect(out.payload.errorMessage).toContain('unvouched-requester');
+    }
   });
 
-  it('blocks a direct invoke with no requester at a conduit, and allows it elsewhere', async () => {
-    const direct = await lambdaClient().send(
-      new InvokeCommand({ FunctionName: 'X', Payload: Buffer.from('{}') }),
-    );
-    expect(direct.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(Buffer.from(direct.Payload ?? []).toString())).toMatchObject({
-      errorType: 'ARESBlocked',
+  it('tampered: mallory rewrites the origin of her hop token to V, and ledger-writer refuses it', async () => {
+    await agents['order-consumer']!(sqsEvent(SENDER.mallory), lambdaContext('order-consumer'));
+    const token = (ledger[0]!.event as any).Records[0].Sns.MessageAttributes.ares.Value as string;
+    const [body, signature] = token.split('.') as [string, string];
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${Buffer.from(JSON.stringify({ ...payload, o: ids.V })).toString('base64url')}.${signature}`;
+    const out = await direct('ledger-writer', {}, forged);
+    expect(out.payload).toMatchObject({ errorType: 'ARESBlocked' });
+    expect(out.payload.errorMessage).toContain('bad-signature');
+  });
+
+  it('replayed: a root token is single-use at its entry across instances (the nonce service decides)', async () => {
+    const token = rootToken(ids.V, ids.X);
+    // Two instances of X: each has its own memory, only ares serve's nonce table is shared.
+    const second = withAres(async () => 'X ran', {
+      platform: 'aws',
+      functionId: ids.X,
+      blockTable: serve.profiles.current().snapshot.blockTable,
+      nonceUrl: serve.url,
+      apiToken: API_TOKEN,
+      publicKey: serve.keys.publicKey,
+      logger: quiet,
+      env: {},
     });
-    const notConduit = await lambdaClient().send(
-      new InvokeCommand({ FunctionName: 'ledger-writer', Payload: Buffer.from('{}') }),
-    );
-    expect(notConduit.FunctionError).toBeUndefined();
+    expect(await direct('X', {}, token)).toEqual({ functionError: undefined, payload: 'X ran' });
+    await expect(second({}, lambdaContext('X', { custom: { ares: token } }))).rejects.toMatchObject({
+      name: 'ARESBlocked',
+      detail: 'caller context replayed',
+    });
+  });
+
+  it("lifted: another person's context is refused off its hop, and an SQS sender cannot borrow one", async () => {
+    await agents['order-consumer']!(sqsEvent(SENDER.V), lambdaContext('order-consumer'));
+    const vToken = (ledger[0]!.event as any).Records[0].Sns.MessageAttributes.ares.Value as string;
+    // U presents V's hop token (minted for order-consumer → order-events) at X.
+    const atX = await direct('X', {}, vToken);
+    expect(atX.payload.errorMessage).toContain('unknown-issuer');
+    // V's root token for X presented at ledger-writer.
+    const atWriter = await direct('ledger-writer', {}, rootToken(ids.V, ids.X));
+    expect(atWriter.payload.errorMessage).toContain('wrong-hop');
+    // mallory puts V's token in the ares attribute of her own message: SQS still names her as the sender.
+    await expect(
+      agents['order-consumer']!(sqsEvent(SENDER.mallory, { ares: vToken }), lambdaContext('order-consumer')),
+    ).resolves.toEqual({ consumer: 'ran', ledger: 'blocked' });
+    expect(ledger[0]!.error).toMatchObject({ origin: ids.mallory });
+  });
+
+  it('forged identity in the event: U writes V as the API Gateway identity in a direct invoke of X', async () => {
+    const out = await direct('X', { requestContext: { identity: { userArn: ids.V } } });
+    expect(out.functionError).toBe('Unhandled');
+    expect(out.payload).toMatchObject({ errorType: 'ARESBlocked' });
   });
 
   it('rejects a forged token: a context signed with another key counts as no requester', async () => {
-    // A well-formed context naming V (who may invoke X), signed by a key ares serve did not issue.
     const foreign = importPrivateKey(generateKeyPair().privateKeyPem);
     const token = signCallerContext({ origin: ids.V, chain: [ids.X], version: 'v' }, foreign);
-    const forged = Buffer.from(JSON.stringify({ custom: { ares: token } })).toString('base64');
-    const out = await lambdaClient().send(
-      new InvokeCommand({ FunctionName: 'X', Payload: Buffer.from('{}'), ClientContext: forged }),
-    );
-    expect(out.FunctionError).toBe('Unhandled');
-    expect(JSON.parse(Buffer.from(out.Payload ?? []).toString())).toMatchObject({ errorType: 'ARESBlocked' });
+    const out = await direct('X', {}, token);
+    expect(out.payload).toMatchObject({ errorType: 'ARESBlocked' });
     // The same context signed by the serving key is accepted: the refusal above is the signature's doing.
-    const genuine = signCallerContext({ origin: ids.V, chain: [ids.X], version: 'v' }, serve.keys.privateKey);
-    const ok = await lambdaClient().send(
-      new InvokeCommand({
-        FunctionName: 'X',
-        Payload: Buffer.from('{}'),
-        ClientContext: Buffer.from(JSON.stringify({ custom: { ares: genuine } })).toString('base64'),
-      }),
-    );
-    expect(ok.FunctionError).toBeUndefined();
+    expect(await direct('X', {}, rootToken(ids.V, ids.X))).toEqual({
+      functionError: undefined,
+      payload: 'X ran',
+    });
   });
 
   it('reloads the block table after a new profile version, in the server and in the agents', async () => {
     const before = agents.X!.ares.tableVersion();
     expect(before).toBe(exampleSnapshot().version);
     // A new profile in which U is no longer blocked at X (say U's Deny was lifted and the scan saved again).
-    const next: ProfileSnapshot = exampleSnapshot();
+    const next: ProfileSnapshot = snapshot();
     next.version = 'v-after-fix';
-    for (const fn of Object.values(next.blockTable.functions)) delete fn.blocked[ids.U];
+    for (const fn of Object.values(next.blockTable.functions)) {
+      delete fn.blocked[ids.U];
+      fn.unvouched = (fn.unvouched ?? []).filter((o) => o !== ids.U);
+    }
     next.blockTable.version = next.version;
     serve.writeSnapshot(next);
     expect(serve.profiles.reload()).toMatchObject({ changed: true });

@@ -35,6 +35,32 @@ function report(): ScanReport {
   };
 }
 
+/** A report with no finding, an error, an info item and two notices. */
+function withNotices(): ScanReport {
+  return {
+    version: 1,
+    findings: [],
+    errors: [
+      { file: 'broken.yaml', message: 'does not parse: bad indentation', location: 'line 3' },
+      {
+        file: 'app.yaml',
+        message: 'S3 event types s3:Replication:* are not modelled as triggers',
+        location: 'Resources.Bucket',
+        severity: 'info',
+      },
+    ],
+    notices: [
+      { code: 'no-requesters', message: '2 function(s), but no requester was found in the inputs' },
+      {
+        code: 'unsupported-input',
+        message: 'raw Terraform configuration (.tf): not read',
+        file: 'infra/main.tf',
+      },
+    ],
+    stats: { functions: 2, requesters: 0 },
+  };
+}
+
 // The SARIF 2.1.0 schema (draft-04), as published with Microsoft's SARIF tooling (dev dependency).
 const require = createRequire(import.meta.url);
 const schemaPath = join(
@@ -63,6 +89,57 @@ describe('reporters', () => {
     const ajv = new Ajv2004({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     expect(validate({ version: '2.1.0', runs: [{ tool: {} }] })).toBe(false);
+  });
+
+  it('puts notices and info items in SARIF tool execution notifications, valid against the schema', () => {
+    const sarif = sarifReport(withNotices(), '0.1.0') as {
+      runs: {
+        invocations: {
+          toolExecutionNotifications: {
+            level: string;
+            descriptor?: { id: string };
+            message: { text: string };
+          }[];
+        }[];
+      }[];
+    };
+    const ajv = new Ajv2004({ allErrors: true, strict: false, unicodeRegExp: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+    validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    const notifications = sarif.runs[0]!.invocations[0]!.toolExecutionNotifications;
+    expect(notifications.map((n) => [n.descriptor?.id, n.level])).toEqual([
+      ['no-requesters', 'warning'],
+      ['unsupported-input', 'note'],
+      [undefined, 'warning'],
+      [undefined, 'note'],
+    ]);
+    expect(notifications[1]!.message.text).toContain('infra/main.tf');
+  });
+
+  it('separates findings, notices, errors and notes in text, and counts only real errors', () => {
+    const text = textReport(withNotices());
+    const header = text.split('\n')[0]!;
+    expect(header).toContain('1 error(s), 2 notice(s)');
+    expect(text).toContain('not a clean bill of health');
+    const notices = text.indexOf('Notices:');
+    const errors = text.indexOf('Could not read:');
+    const notes = text.indexOf('Read, but not modelled:');
+    expect(notices).toBeGreaterThan(0);
+    expect(errors).toBeGreaterThan(notices);
+    expect(notes).toBeGreaterThan(errors);
+    // The info item is listed under its own heading, never under "Could not read".
+    expect(text.slice(errors, notes)).not.toContain('not modelled as triggers');
+    expect(text.slice(notes)).toContain('S3 event types s3:Replication:* are not modelled as triggers');
+    expect(text).toContain('[unsupported-input] infra/main.tf: raw Terraform');
+  });
+
+  it('lists notices in Markdown, apart from errors', () => {
+    const markdown = markdownReport(withNotices());
+    expect(markdown).toContain('1 input error(s), 2 notice(s)');
+    expect(markdown).toContain('## Notices');
+    expect(markdown).toContain('- **no-requesters**');
+    expect(markdown).toContain('## Read, but not modelled');
   });
 
   it('renders each path on one line in text, and lists unreadable inputs', () => {

@@ -11,7 +11,7 @@ import {
   resolvePrincipalId,
 } from '../../src/profile/index.js';
 import { createAwsEstateAuthorizer } from '../../src/providers/aws/estateAuthorizer/index.js';
-import { ACCOUNT, arn, chainEstate, figureOneEstate, withUser } from './estates.js';
+import { ACCOUNT, arn, chainEstate, figureOneEstate, identity, withUser } from './estates.js';
 
 const CREATED = '2026-01-02T03:04:05.000Z';
 
@@ -180,5 +180,67 @@ describe('profile version', () => {
     expect(snapshot.blockTable.version).toBe(snapshot.version);
     expect(snapshot.version).toBe(profileVersion(snapshot.blockTable, findings));
     expect(snapshot).toMatchObject({ createdAt: CREATED, findings, stats: { findings: 1 } });
+  });
+});
+
+describe('block table: identity at run time', () => {
+  function compileWithProfile(estate: Estate, extra: { uninstrumented?: string[] } = {}) {
+    const authorizer = createAwsEstateAuthorizer(estate);
+    const profile = buildProfile(estate, authorizer);
+    const paths = findBypassPaths(profile, authorizer);
+    const findings = bypassFindings(paths, authorizer, new Map(estate.functions.map((f) => [f.id, f])));
+    return compileBlockTable(paths, findings, authorizer, estate, 'v-test', CREATED, { profile, ...extra });
+  }
+
+  it('lists U as unvouched at X (a direct invoker blocked there), and distrusts identities in X’s event', () => {
+    const x = compileWithProfile(figureOneEstate()).functions[arn.fn('X')]!;
+    expect(x.unvouched).toEqual([arn.user('U')]);
+    expect(x.eventClaims).toBe(false);
+    expect(x.upstream).toEqual({});
+  });
+
+  it('names order-consumer upstream of ledger-writer through the topic, and carries mallory there unvouched', () => {
+    const table = compileWithProfile(chainEstate());
+    const writer = table.functions[arn.fn('ledger-writer')]!;
+    expect(writer.upstream).toEqual({ [arn.fn('order-consumer')]: [arn.topic('order-events')] });
+    // SQS names mallory only by a unique id this estate does not map: nobody can vouch for her at
+    // order-consumer, so she may reach ledger-writer unvouched.
+    expect(writer.unvouched).toEqual([arn.user('mallory')]);
+    expect(writer.eventClaims).toBe(true);
+    // Nothing is blocked at order-consumer itself, so an unvouched arrival is not refused there.
+    expect(table.functions[arn.fn('order-consumer')]!.unvouched).toEqual([]);
+  });
+
+  it('vouches for a queue writer whose unique id the table maps', () => {
+    const estate = chainEstate();
+    // An IAM export gives mallory's unique id, which SQS writes as SenderId.
+    estate.principals.find((p) => p.id === arn.user('mallory'))!.uniqueId = 'AIDAMALLORY000000001';
+    const writer = compileWithProfile(estate).functions[arn.fn('ledger-writer')]!;
+    expect(writer.unvouched).toEqual([]);
+  });
+
+  it('takes an event claim for none where someone blocked downstream may invoke directly', () => {
+    const estate = chainEstate();
+    // mallory may also invoke order-consumer directly: she could write any SenderId into the event.
+    estate.policies.push(
+      identity(arn.user('mallory'), 'direct', [
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: arn.fn('order-consumer') },
+      ]),
+    );
+    const table = compileWithProfile(estate);
+    expect(table.functions[arn.fn('order-consumer')]!.eventClaims).toBe(false);
+    expect(table.functions[arn.fn('ledger-writer')]!.unvouched).toEqual([arn.user('mallory')]);
+  });
+
+  it('passes every origin on unvouched through an uninstrumented function', () => {
+    const estate = chainEstate();
+    estate.principals.find((p) => p.id === arn.user('mallory'))!.uniqueId = 'AIDAMALLORY000000001';
+    const table = compileWithProfile(estate, { uninstrumented: [arn.fn('order-consumer')] });
+    expect(table.functions[arn.fn('ledger-writer')]!.unvouched).toEqual([arn.user('mallory')]);
+  });
+
+  it('leaves the identity fields out without the profile (agents then fall back to the conduit rule)', () => {
+    const { table } = compile(figureOneEstate());
+    expect(table.functions[arn.fn('X')]!.unvouched).toBeUndefined();
   });
 });

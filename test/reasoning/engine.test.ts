@@ -76,11 +76,15 @@ describe('reasoning engine with the deterministic planner (through MCP, in memor
     expect(result.verification.agrees).toBe(true);
   });
 
-  it('blocks an invocation with no requester at a conduit, as the run-time service does', async () => {
-    const result = await connected.engine.decide({ function: 'order-consumer' });
+  it('blocks an invocation with no requester where a blocked origin can arrive unvouched, as the run-time service does', async () => {
+    // mallory's SQS message names her only by a SenderId the profile cannot map, so she arrives unvouched; she is
+    // blocked at ledger-writer (the hop that writes the ledger), not at order-consumer.
+    const result = await connected.engine.decide({ function: 'ledger-writer' });
     expect(result.verdict.decision).toBe('block');
     expect(result.verification.agrees).toBe(true);
-    expect((await connected.engine.decide({ function: 'ledger-writer' })).verdict.decision).toBe('allow');
+    const consumer = await connected.engine.decide({ function: 'order-consumer' });
+    expect(consumer.verdict.decision).toBe('allow');
+    expect(consumer.verification.agrees).toBe(true);
   });
 
   it('records malformed and unknown tool calls, tells the planner, and falls back to the exact answer', async () => {

@@ -6,8 +6,11 @@ import {
   importPrivateKey,
   importPublicKey,
   signCallerContext,
+  signHopToken,
   verifyCallerContext,
 } from '../../src/agent/callerContext.js';
+import { createPublicKey } from 'node:crypto';
+import { functionKeyFile } from '../../src/cli/commands/keys.js';
 import { DEFAULT_PROFILE_STORE, expandSaveOption } from '../../src/cli/commands/scan.js';
 import { openProfileStore } from '../../src/runtime/index.js';
 import { runCli } from '../cli/runCli.js';
@@ -104,6 +107,39 @@ describe('ares keys', () => {
     );
     const verified = verifyCallerContext(token, importPublicKey(readFileSync(publicPath, 'utf8')));
     expect(verified).toMatchObject({ valid: true, context: { origin: 'arn:aws:iam::123456789012:user/U' } });
+  });
+
+  it('--functions: one key per function, whose public halves ares scan --save puts in the block table', async () => {
+    const dir = tmp();
+    const result = await runCli('keys', '--out', dir, '--functions', `${X},${WRITER}`);
+    expect(result.code).toBe(0);
+    const signers = JSON.parse(readFileSync(join(dir, 'function-keys.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    expect(Object.keys(signers).sort()).toEqual([WRITER, X].sort());
+    const keyFile = join(dir, 'function-keys', functionKeyFile(X));
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    // X's private half signs a hop token its public half in function-keys.json verifies.
+    const hop = signHopToken(
+      { origin: 'o', chain: [X], version: 'v', issuer: X, audience: WRITER, parent: '' },
+      importPrivateKey(readFileSync(keyFile, 'utf8')),
+    );
+    const publicKey = createPublicKey({
+      key: Buffer.from(signers[X]!, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    expect(verifyCallerContext(hop, publicKey)).toMatchObject({ valid: true });
+    const store = join(dir, 'profile.db');
+    expect((await runCli('scan', 'examples/estate', `--save=${store}`)).code).not.toBe(2);
+    const saved = openProfileStore(store, { readonly: true });
+    try {
+      expect(saved.latest()!.blockTable.signers).toEqual(signers);
+    } finally {
+      saved.close();
+    }
+    expect((await runCli('keys', '--out', dir, '--functions', X)).code).toBe(2);
   });
 
   it('refuses to overwrite a key unless --force', async () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePropagated, signCallerContext } from '../../src/agent/callerContext.js';
 import { API_TOKEN, ids, newKeys, startTestServer, type TestServer } from './serverHarness.js';
+import { NO_REQUESTER_UNVOUCHED } from '../../src/runtime/decide.js';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -85,12 +86,14 @@ describe('POST /v1/decide', () => {
   it('resolves a role session ARN and a function by qualified ARN', async () => {
     const answer = await decide({
       function: `${ids.X}:live`,
-      principal: `arn:aws:sts::123456789012:assumed-role/OrderConsumerRole/session-1`,
+      // SAM's role for OrderConsumer, as CloudFormation names it in stack `estate`: the profile knows it as
+      // `estate-OrderConsumerRole-*`, the deployed session carries the generated suffix.
+      principal: `arn:aws:sts::123456789012:assumed-role/estate-OrderConsumerRole-1A2B3C4D5E6F/session-1`,
     });
     expect(answer).toMatchObject({
       decision: 'allow',
       function: ids.X,
-      origin: 'arn:aws:iam::123456789012:role/OrderConsumerRole',
+      origin: 'arn:aws:iam::123456789012:role/estate-OrderConsumerRole-*',
     });
   });
 
@@ -114,14 +117,25 @@ describe('POST /v1/decide', () => {
     expect(atConsumer).toMatchObject({ decision: 'allow', origin: ids.mallory });
   });
 
-  it('takes the identity API Gateway verified from the event', async () => {
-    const rest = await decide({ function: 'X', event: { requestContext: { identity: { userArn: ids.U } } } });
-    expect(rest).toMatchObject({ decision: 'block', origin: ids.U, requester: 'event' });
+  it('takes the identity API Gateway verified from the event where no blocked origin may invoke directly', async () => {
+    const rest = await decide({
+      function: 'ledger-writer',
+      event: { requestContext: { identity: { userArn: ids.mallory } } },
+    });
+    expect(rest).toMatchObject({ decision: 'block', origin: ids.mallory, requester: 'event' });
     const http = await decide({
-      function: 'X',
+      function: 'ledger-writer',
       event: { requestContext: { authorizer: { iam: { userArn: ids.V } } } },
     });
     expect(http).toMatchObject({ decision: 'allow', origin: ids.V, requester: 'event' });
+  });
+
+  it('takes an identity in the event for a claim at X, where U may invoke directly and write any payload', async () => {
+    const forged = await decide({
+      function: 'X',
+      event: { requestContext: { identity: { userArn: ids.V } } },
+    });
+    expect(forged).toMatchObject({ decision: 'block', origin: null, requester: 'none' });
   });
 
   it('prefers a valid token over a claimed principal', async () => {
@@ -144,17 +158,19 @@ describe('POST /v1/decide', () => {
       ['signed by a foreign key', () => tokenFor(ids.V, [], newKeys().privateKey)],
     ];
     for (const [name, make] of cases) {
-      it(`${name}: blocked at the conduit X, allowed at ledger-writer`, async () => {
+      it(`${name}: blocked where a blocked origin arrives unvouched (X, ledger-writer), allowed at order-consumer`, async () => {
         const token = make();
         const atX = await decide({ function: 'X', token });
         expect(atX).toMatchObject({
           decision: 'block',
-          reason: 'no verifiable requester at a conduit',
+          reason: NO_REQUESTER_UNVOUCHED,
           origin: null,
           requester: 'none',
         });
-        const atWriter = await decide({ function: 'ledger-writer', token });
-        expect(atWriter).toMatchObject({ decision: 'allow', origin: null });
+        // mallory's SQS SenderId is not mapped in this estate: she can reach ledger-writer unvouched.
+        expect(await decide({ function: 'ledger-writer', token })).toMatchObject({ decision: 'block' });
+        const atConsumer = await decide({ function: 'order-consumer', token });
+        expect(atConsumer).toMatchObject({ decision: 'allow', origin: null });
         expect(JSON.stringify(atX)).not.toContain(token);
         expect(t.logs.some((line) => line.startsWith('caller context rejected ('))).toBe(true);
         expect(t.logs.join('\n')).not.toContain(token);
@@ -162,13 +178,14 @@ describe('POST /v1/decide', () => {
     }
   });
 
-  it('blocks an unknown requester at a conduit and allows one at a non-conduit', async () => {
-    expect(await decide({ function: 'order-consumer' })).toMatchObject({
+  it('blocks an unknown requester where a blocked origin can arrive unvouched, and allows it elsewhere', async () => {
+    expect(await decide({ function: 'ledger-writer' })).toMatchObject({
       decision: 'block',
-      reason: 'no verifiable requester at a conduit',
-      blockPoint: ids.orderConsumer,
+      reason: NO_REQUESTER_UNVOUCHED,
+      blockPoint: ids.ledgerWriter,
     });
-    expect(await decide({ function: 'ledger-writer' })).toMatchObject({ decision: 'allow', origin: null });
+    // order-consumer is a conduit, but nothing is blocked there: whoever arrives, the harm is refused downstream.
+    expect(await decide({ function: 'order-consumer' })).toMatchObject({ decision: 'allow', origin: null });
   });
 
   it('blocks an unknown function by default', async () => {
@@ -211,7 +228,11 @@ describe('GET /v1/block-table/{function}', () => {
     expect(slice.function).toMatchObject({ function: ids.X, conduit: true });
     expect(Object.keys(slice.function.blocked)).toEqual([ids.U]);
     expect(slice.principalIds).toMatchObject({ U: ids.U, [ids.U]: ids.U });
-    expect(Object.values(slice.principalIds).every((id) => id === ids.U)).toBe(true);
+    // Besides the origins blocked here, only the aliases the platform names requesters by (unique ids, role
+    // sessions), which the agent needs to vouch for whoever it identifies.
+    for (const [alias, id] of Object.entries(slice.principalIds))
+      expect(id === ids.U || /^A(IDA|ROA)/.test(alias) || alias.includes(':assumed-role/')).toBe(true);
+    expect(slice.principalIds.V).toBeUndefined();
 
     const again = await t.get('/v1/block-table/X', {
       authorization: `Bearer ${API_TOKEN}`,

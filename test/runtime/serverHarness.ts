@@ -10,7 +10,7 @@ import { generateKeyPair, importPrivateKey, importPublicKey } from '../../src/ag
 import { scanPaths, scanSnapshot } from '../../src/cli/commands/scan.js';
 import type { ProfileSnapshot } from '../../src/model/index.js';
 import { openAuditLog, type AuditLog } from '../../src/runtime/auditLog.js';
-import { resolveServeConfig } from '../../src/runtime/config.js';
+import { resolveServeConfig, type ConfigFile } from '../../src/runtime/config.js';
 import { createInvokeForwarder, type LambdaEnv } from '../../src/runtime/invokeProxy.js';
 import { jsonProfileSource } from '../../src/runtime/profileSource.js';
 import { createProfileHolder, type ProfileHolder } from '../../src/runtime/reload.js';
@@ -76,6 +76,7 @@ export interface TestServerOptions {
   lambdaEnv?: LambdaEnv;
   unknownFunction?: 'allow' | 'block';
   snapshot?: ProfileSnapshot;
+  limits?: ConfigFile['limits'];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -98,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       trustedIdentityHeader: 'X-Ares-Principal',
       functions: options.functions ?? {},
       ...(options.unknownFunction ? { unknownFunction: options.unknownFunction } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
     },
     [],
   );

@@ -4,11 +4,12 @@
  *
  *   { "description": "...", "args": ["--include-implicit"],
  *     "findings": [{ "principal", "entry", "resource", "denial", "severity", "actions", "path", "conditions"? }],
- *     "errors": 0 }
+ *     "errors": 0, "notices"?: ["no-requesters", ...] }
  *
  * `findings` is the exact set of findings (compared on those fields, `path` as `renderPath` prints it);
  * `errors` the number of errors whose severity is not `info`, or a list of `{ file, messageIncludes }` naming them
- * (`file` relative to the case directory). To add a case, add a directory; this file needs no change.
+ * (`file` relative to the case directory); `notices`, when given, the codes of the report's notices (sorted, with
+ * repeats). To add a case, add a directory; this file needs no change.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -46,6 +47,7 @@ interface CaseExpectation {
   args: string[];
   findings: ExpectedFinding[];
   errors: number | ExpectedError[];
+  notices?: string[];
 }
 
 const FINDING_KEYS = [
@@ -74,11 +76,12 @@ function readExpectation(dir: string): CaseExpectation {
   };
   if (!isRecord(raw)) return fail('not an object');
   const unknownKeys = Object.keys(raw).filter(
-    (k) => !['description', 'args', 'findings', 'errors'].includes(k),
+    (k) => !['description', 'args', 'findings', 'errors', 'notices'].includes(k),
   );
   if (unknownKeys.length > 0) fail(`unknown keys ${unknownKeys.join(', ')}`);
   if (typeof raw.description !== 'string' || raw.description.trim() === '') fail('description is missing');
   if (raw.args !== undefined && !isStringList(raw.args)) fail('args must be a list of strings');
+  if (raw.notices !== undefined && !isStringList(raw.notices)) fail('notices must be a list of codes');
   if (!Array.isArray(raw.findings)) return fail('findings must be a list');
   raw.findings.forEach((finding, i) => {
     if (!isRecord(finding)) return fail(`findings[${i}] is not an object`);
@@ -102,6 +105,7 @@ function readExpectation(dir: string): CaseExpectation {
     args: (raw.args as string[] | undefined) ?? [],
     findings: raw.findings as ExpectedFinding[],
     errors: errors as number | ExpectedError[],
+    ...(raw.notices !== undefined ? { notices: raw.notices as string[] } : {}),
   };
 }
 
@@ -156,6 +160,8 @@ describe('scan fixtures (test/fixtures/scan)', () => {
       const report = JSON.parse(result.stdout) as ScanReport;
 
       expect(sorted(report.findings.map(project))).toEqual(sorted(expected.findings));
+      if (expected.notices)
+        expect(report.notices.map((n) => n.code).sort()).toEqual([...expected.notices].sort());
 
       const errors = report.errors
         .filter((e) => e.severity !== 'info')

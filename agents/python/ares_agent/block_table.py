@@ -1,7 +1,8 @@
 """The compiled block table (src/model/blockTable.ts), held in memory and looked up with no network call.
 
-Shape: {"version", "createdAt", "functions": {id: {"function", "name", "conduit", "blocked": {origin: [...]}}},
-"functionIds": {name or ARN: id}, "principalIds": {run-time name: principal id}}.
+Shape: {"version", "createdAt", "functions": {id: {"function", "name", "conduit", "blocked": {origin: [...]},
+"unvouched": [origin], "eventClaims": bool, "upstream": {function id: [resource]}}}, "functionIds": {name or ARN:
+id}, "principalIds": {run-time name: principal id}, "signers": {function id: SPKI DER base64}}.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ class BlockTable:
         for fid, entry in functions.items():
             if not isinstance(entry, dict) or not isinstance(entry.get("blocked", {}), dict):
                 raise AgentConfigError(f"{source}: functions[{fid!r}] is not a function entry")
-        self.version: str = str(raw.get("version", ""))
+        version = raw.get("version")
+        if not isinstance(version, str) or not version:
+            # A table without a version is not one ares wrote: as good as none.
+            raise AgentConfigError(f"{source}: no version")
+        signers = raw.get("signers", {})
+        if not isinstance(signers, dict):
+            raise AgentConfigError(f"{source}: signers must be an object")
+        self.version: str = version
+        self.signers: Dict[str, str] = {k: v for k, v in signers.items() if isinstance(v, str)}
         self.functions: Dict[str, Dict[str, Any]] = functions
         self.function_ids: Dict[str, str] = function_ids
         self.principal_ids: Dict[str, str] = principal_ids

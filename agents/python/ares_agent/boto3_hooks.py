@@ -27,9 +27,53 @@ MAX_MESSAGE_ATTRIBUTES = 10
 _MARK = "_ares_hooks_registered"
 
 
-def _propagated() -> Optional[str]:
+def _propagated(audience: Optional[str]) -> Optional[str]:
+    """The hop token vouching for this invocation's origin on the hop to `audience`, if there is one to vouch for."""
     current = state.current()
-    return current.propagated if current is not None else None
+    if current is None or current.vouch is None or not audience:
+        return None
+    return current.vouch(audience)
+
+
+def _scope() -> "tuple[str, str, str]":
+    """Partition, region and account of this function, from its ARN."""
+    current = state.current()
+    parts = (current.function or "").split(":") if current is not None else []
+    if len(parts) >= 5 and parts[0] == "arn":
+        return parts[1], parts[3], parts[4]
+    return "aws", "", ""
+
+
+def _lambda_audience(params: Dict[str, Any]) -> Optional[str]:
+    name = params.get("FunctionName")
+    if not isinstance(name, str) or not name:
+        return None
+    if name.startswith("arn:"):
+        return ":".join(name.split(":")[:7])
+    partition, region, account = _scope()
+    return f"arn:{partition}:lambda:{region}:{account}:function:{name.split(':')[0]}"
+
+
+def _queue_audience(params: Dict[str, Any]) -> Optional[str]:
+    url = params.get("QueueUrl")
+    if not isinstance(url, str):
+        return None
+    parts = url.rstrip("/").split("/")
+    if len(parts) < 2:
+        return None
+    partition, region, _ = _scope()
+    host = parts[2] if len(parts) > 2 else ""
+    host_region = host.split(".")[1] if host.startswith("sqs.") and host.count(".") >= 2 else region
+    return f"arn:{partition}:sqs:{host_region}:{parts[-2]}:{parts[-1]}"
+
+
+def _bus_audience(params: Dict[str, Any]) -> Optional[str]:
+    entries = params.get("Entries")
+    bus = entries[0].get("EventBusName") if isinstance(entries, list) and entries and isinstance(entries[0], dict) else None
+    if isinstance(bus, str) and bus.startswith("arn:"):
+        return bus
+    partition, region, account = _scope()
+    return f"arn:{partition}:events:{region}:{account}:event-bus/{bus or 'default'}"
 
 
 def _with_client_context(params: Dict[str, Any], value: str) -> Optional[Dict[str, Any]]:
@@ -98,7 +142,7 @@ def _with_envelope(params: Dict[str, Any], value: str) -> Optional[Dict[str, Any
 
 
 def lambda_invoke(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
-    value = _propagated()
+    value = _propagated(_lambda_audience(params))
     if value is None:
         return None
     if params.get("InvocationType") == "Event":
@@ -106,31 +150,42 @@ def lambda_invoke(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
     return _with_client_context(params, value)
 
 
-def message_send(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
-    value = _propagated()
+def sqs_send(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
+    value = _propagated(_queue_audience(params))
     return _with_attribute(params, value) if value is not None else None
 
 
+def sns_publish(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
+    topic = params.get("TopicArn")
+    value = _propagated(topic if isinstance(topic, str) else None)
+    return _with_attribute(params, value) if value is not None else None
+
+
+#: kept for callers of the old name: SQS and SNS sends now name different audiences
+message_send = sns_publish
+
+
 def sqs_send_batch(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
-    value = _propagated()
+    value = _propagated(_queue_audience(params))
     return _entries(params, "Entries", _with_attribute, value) if value is not None else None
 
 
 def sns_publish_batch(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
-    value = _propagated()
+    topic = params.get("TopicArn")
+    value = _propagated(topic if isinstance(topic, str) else None)
     return _entries(params, "PublishBatchRequestEntries", _with_attribute, value) if value is not None else None
 
 
 def events_put(params: Dict[str, Any], **_: Any) -> Optional[Dict[str, Any]]:
-    value = _propagated()
+    value = _propagated(_bus_audience(params))
     return _entries(params, "Entries", _with_detail, value) if value is not None else None
 
 
 HOOKS: List[tuple] = [
     ("provide-client-params.lambda.Invoke", lambda_invoke),
-    ("provide-client-params.sqs.SendMessage", message_send),
+    ("provide-client-params.sqs.SendMessage", sqs_send),
     ("provide-client-params.sqs.SendMessageBatch", sqs_send_batch),
-    ("provide-client-params.sns.Publish", message_send),
+    ("provide-client-params.sns.Publish", sns_publish),
     ("provide-client-params.sns.PublishBatch", sns_publish_batch),
     ("provide-client-params.eventbridge.PutEvents", events_put),
 ]

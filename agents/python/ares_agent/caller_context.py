@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -31,6 +33,10 @@ class CallerContext:
     exp: float
     nonce: str
     version: str
+    #: hop tokens only: the function that signed it, the resource it was minted for, the parent token's digest
+    issuer: Optional[str] = None
+    audience: Optional[str] = None
+    parent: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,54 @@ def _context_of(payload: object) -> Optional[CallerContext]:
         return None
     if not (_is_number(iat) and _is_number(exp) and isinstance(n, str) and isinstance(v, str)):
         return None
-    return CallerContext(origin=o, chain=tuple(c), iat=iat, exp=exp, nonce=n, version=v)
+    i, a, p = (payload.get(k) for k in ("i", "a", "p"))
+    if any(x is not None and not isinstance(x, str) for x in (i, a, p)):
+        return None
+    return CallerContext(
+        origin=o, chain=tuple(c), iat=iat, exp=exp, nonce=n, version=v, issuer=i, audience=a, parent=p
+    )
+
+
+def read_token(token: object) -> Optional[CallerContext]:
+    """What a token claims, unchecked (to learn its issuer, and so which key checks it); None if not a token."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES:
+        return None
+    dot = token.find(".")
+    if dot <= 0 or dot != token.rfind("."):
+        return None
+    body = _b64url_decode(token[:dot])
+    if body is None:
+        return None
+    try:
+        return _context_of(json.loads(body.decode("utf-8")))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+HOP_TTL_SECONDS = 900
+
+
+def token_digest(token: str) -> str:
+    """The parent digest a hop token names (as src/agent/callerContext.ts tokenDigest)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(token.encode()).digest()).decode().rstrip("=")[:22]
+
+
+def sign_hop_token(
+    *, origin: str, chain: "List[str]", version: str, issuer: str, audience: str, parent: str, seed: bytes,
+    now: Optional[int] = None, ttl: int = HOP_TTL_SECONDS,
+) -> str:
+    """A hop token signed with this function's own key: the Python twin of signHopToken."""
+    iat = int(time.time()) if now is None else now
+    payload = {
+        "o": origin, "c": list(chain), "iat": iat, "exp": iat + ttl,
+        "n": base64.urlsafe_b64encode(os.urandom(12)).decode().rstrip("="), "v": version,
+        "i": issuer, "a": audience, "p": parent,
+    }
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    signature = ed25519.sign(seed, body)
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+    return f"{b64(body)}.{b64(signature)}"
 
 
 # Signatures already checked, by token: a retried or fanned-out message is verified once per container.

@@ -1,4 +1,4 @@
-"""Ed25519 signature verification (RFC 8032 section 5.1.7) in pure Python, standard library only.
+"""Ed25519 signature verification (RFC 8032 section 5.1.7) and signing (5.1.6) in pure Python, standard library only.
 
 Agents hold only the public key, so only verification is here. Points use extended twisted Edwards coordinates
 (X:Y:Z:T) with x = X/Z, y = Y/Z, x*y = T/Z (RFC 8032 section 5.1.4); the fixed base point B uses a precomputed
@@ -149,3 +149,23 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
     # [S]B - [k]A must encode to exactly the R bytes of the signature.
     check = _add(_base_multiply(s), _multiply(k, neg_a))
     return _encode(check) == signature[:32]
+
+
+def sign(seed: bytes, message: bytes) -> bytes:
+    """The Ed25519 signature (RFC 8032 section 5.1.6) of `message` under the 32-byte private key `seed`.
+
+    Not constant-time: pure Python cannot promise that. It signs hop tokens inside a function, where the timing an
+    attacker could observe is one invocation's latency, among much larger noise.
+    """
+    if len(seed) != 32:
+        raise ValueError("an Ed25519 private key is 32 bytes")
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little")
+    a &= (1 << 254) - 8
+    a |= 1 << 254
+    public = _encode(_base_multiply(a))
+    r = int.from_bytes(hashlib.sha512(h[32:] + message).digest(), "little") % L
+    big_r = _encode(_base_multiply(r))
+    k = int.from_bytes(hashlib.sha512(big_r + public + message).digest(), "little") % L
+    s = (r + k * a) % L
+    return big_r + s.to_bytes(32, "little")

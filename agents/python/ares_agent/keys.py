@@ -28,3 +28,37 @@ def parse_public_key_pem(pem: str) -> bytes:
     if len(der) != len(_SPKI_PREFIX) + 32 or not der.startswith(_SPKI_PREFIX):
         raise AgentConfigError("public key is not an Ed25519 SubjectPublicKeyInfo")
     return der[len(_SPKI_PREFIX):]
+
+
+_PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
+
+
+def _pem_body(pem: str, label: str) -> bytes:
+    lines = [line.strip() for line in pem.strip().splitlines() if line.strip()]
+    if len(lines) < 3 or lines[0] != f"-----BEGIN {label}-----" or lines[-1] != f"-----END {label}-----":
+        raise AgentConfigError(f"key is not a PEM '{label}' block")
+    try:
+        return base64.b64decode("".join(lines[1:-1]), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise AgentConfigError(f"key PEM body is not base64: {error}") from None
+
+
+def parse_private_key_pem(pem: str) -> bytes:
+    """The 32-byte seed of a `-----BEGIN PRIVATE KEY-----` Ed25519 PKCS#8 PEM (as `ares keys --functions` writes)."""
+    if not isinstance(pem, str):
+        raise AgentConfigError("private key must be a PEM string")
+    der = _pem_body(pem, "PRIVATE KEY")
+    if len(der) != len(_PKCS8_PREFIX) + 32 or not der.startswith(_PKCS8_PREFIX):
+        raise AgentConfigError("private key is not an Ed25519 PKCS#8 key")
+    return der[len(_PKCS8_PREFIX):]
+
+
+def parse_public_key_der_b64(text: str) -> bytes:
+    """The 32 raw key bytes of a base64 SPKI DER (the block table's `signers`)."""
+    try:
+        der = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise AgentConfigError("signer key is not base64") from None
+    if len(der) != len(_SPKI_PREFIX) + 32 or not der.startswith(_SPKI_PREFIX):
+        raise AgentConfigError("signer key is not an Ed25519 SubjectPublicKeyInfo")
+    return der[len(_SPKI_PREFIX):]

@@ -32,7 +32,8 @@ class Requester:
     invalid: Optional[str] = None
 
 
-Verify = Callable[[str], VerifyResult]
+#: checks a token (`token`, the SQS SenderId it came with when that names no requester) for this function
+Verify = Callable[[str, Optional[str]], VerifyResult]
 
 
 def _get(value: Any, *path: str) -> Any:
@@ -43,14 +44,14 @@ def _get(value: Any, *path: str) -> Any:
     return value
 
 
-def _from_token(value: Any, source: str, verify: Verify) -> Requester:
+def _from_token(value: Any, source: str, verify: Verify, sender: Optional[str] = None) -> Requester:
     if not isinstance(value, str):
         return Requester(None, source, invalid="malformed")
-    token, hops = decode_propagated(value)
-    result = verify(token)
+    token, _ = decode_propagated(value)
+    result = verify(token, sender)
     if not result.valid or result.context is None:
         return Requester(None, source, invalid=result.reason)
-    return Requester(result.context.origin, source, token=token, hops=hops)
+    return Requester(result.context.origin, source, token=token, hops=list(result.context.chain))
 
 
 def _client_context_custom(context: Any) -> Any:
@@ -70,16 +71,18 @@ def _sns_attribute(notification: Any) -> Any:
     return _get(notification, "MessageAttributes", ATTRIBUTE, "Value")
 
 
-def _record_requester(record: Any, verify: Verify, knows: Callable[[str], bool]) -> Requester:
+def _record_requester(record: Any, verify: Verify, knows: Callable[[str], bool], claims: bool) -> Requester:
     if not isinstance(record, dict):
         return Requester(None, "record")
     if record.get("eventSource") == "aws:sqs":
         sender = _get(record, "attributes", "SenderId")
         if isinstance(sender, str) and knows(sender):
-            return Requester(sender, "sqs-sender-id")
+            if claims:
+                return Requester(sender, "sqs-sender-id")
+            return Requester(None, "sqs-sender-id", invalid="untrusted-claim")
         value = _get(record, "messageAttributes", ATTRIBUTE, "stringValue")
         if value is not None:
-            return _from_token(value, "sqs-attribute", verify)
+            return _from_token(value, "sqs-attribute", verify, sender if isinstance(sender, str) and sender else None)
         # SNS to SQS without raw delivery: the body is the SNS notification, its attributes inside.
         body = record.get("body")
         if isinstance(body, str) and body.startswith("{") and '"TopicArn"' in body:
@@ -95,7 +98,9 @@ def _record_requester(record: Any, verify: Verify, knows: Callable[[str], bool])
         if isinstance(principal, str) and principal:
             principal = principal[4:] if principal.startswith("AWS:") else principal
             if knows(principal):
-                return Requester(principal, "s3-principal")
+                if claims:
+                    return Requester(principal, "s3-principal")
+                return Requester(None, "s3-principal", invalid="untrusted-claim")
         return Requester(None, "s3")
     if record.get("EventSource") == "aws:sns":
         value = _sns_attribute(record.get("Sns"))
@@ -104,15 +109,19 @@ def _record_requester(record: Any, verify: Verify, knows: Callable[[str], bool])
 
 
 def extract_requesters(
-    event: Any, context: Any, verify: Verify, knows: Callable[[str], bool]
+    event: Any, context: Any, verify: Verify, knows: Callable[[str], bool], claims: bool = True
 ) -> Tuple[List[Requester], Any]:
-    """The requesters of one invocation, and the event the handler should see (an ares envelope removed)."""
-    user_arn = _get(event, "requestContext", "identity", "userArn")
-    if isinstance(user_arn, str) and user_arn:
-        return [Requester(user_arn, "apigateway-iam")], event
-    user_arn = _get(event, "requestContext", "authorizer", "iam", "userArn")
-    if isinstance(user_arn, str) and user_arn:
-        return [Requester(user_arn, "http-api-iam")], event
+    """The requesters of one invocation, and the event the handler should see (an ares envelope removed).
+
+    `claims`: whether identities read from the event count here (the table's `eventClaims`): a direct invoker
+    writes the whole event, so where someone who matters may invoke directly they are claims and count as none.
+    """
+    for path, source in ((("identity",), "apigateway-iam"), (("authorizer", "iam"), "http-api-iam")):
+        user_arn = _get(event, "requestContext", *path, "userArn")
+        if isinstance(user_arn, str) and user_arn:
+            if not claims:
+                return [Requester(None, source, invalid="untrusted-claim")], event
+            return [Requester(user_arn, source)], event
     if isinstance(event, dict) and ENVELOPE_KEY in event and "payload" in event:
         return [_from_token(event[ENVELOPE_KEY], "envelope", verify)], event["payload"]
     custom = _client_context_custom(context)
@@ -120,7 +129,7 @@ def extract_requesters(
         return [_from_token(custom[ATTRIBUTE], "client-context", verify)], event
     records = _get(event, "Records")
     if isinstance(records, list) and records:
-        return [_record_requester(record, verify, knows) for record in records], event
+        return [_record_requester(record, verify, knows, claims) for record in records], event
     detail = _get(event, "detail")
     if isinstance(detail, dict) and DETAIL_KEY in detail and "detail-type" in event:
         return [_from_token(detail[DETAIL_KEY], "eventbridge-detail", verify)], event

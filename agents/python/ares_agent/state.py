@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 
 @dataclass(frozen=True)
@@ -13,8 +13,10 @@ class InvocationState:
     #: resolved principal id of the origin, None when the requester is unknown
     origin: Optional[str]
     source: str
-    #: the value outgoing calls carry (`<token>~<hops>,<this function>`), None when there is no token to pass on
+    #: kept for compatibility; always None (agents now vouch with hop tokens, see `vouch`)
     propagated: Optional[str]
+    #: mints the hop token for one audience (function, queue, topic or bus ARN); None when nothing is vouched for
+    vouch: Optional[Callable[[str], Optional[str]]] = None
 
 
 _current: "contextvars.ContextVar[Optional[InvocationState]]" = contextvars.ContextVar("ares_invocation", default=None)

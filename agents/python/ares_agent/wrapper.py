@@ -13,10 +13,14 @@ from typing import Any, Callable, Dict, Optional, Union
 
 from . import state
 from .block_table import BlockTable
-from .caller_context import VerifyResult, encode_propagated, verify_caller_context
+import json
+import time
+import urllib.request
+
+from .caller_context import SKEW_SECONDS, VerifyResult, read_token, sign_hop_token, token_digest, verify_caller_context
 from .decision import UNKNOWN_REQUESTER_POLICIES, Decision, decide
 from .errors import AgentConfigError, ARESBlocked
-from .keys import parse_public_key_pem
+from .keys import parse_private_key_pem, parse_public_key_der_b64, parse_public_key_pem
 from .requester import Requester, extract_requesters
 
 logger = logging.getLogger("ares")
@@ -31,6 +35,9 @@ class _Config:
         block_table_file: Optional[str],
         public_key_pem: Optional[str],
         unknown_requester: str,
+        signing_key_pem: Optional[str] = None,
+        nonce_url: Optional[str] = None,
+        nonce_fail_closed: bool = True,
     ) -> None:
         if unknown_requester not in UNKNOWN_REQUESTER_POLICIES:
             raise AgentConfigError(f"unknown_requester must be one of {', '.join(UNKNOWN_REQUESTER_POLICIES)}")
@@ -53,11 +60,103 @@ class _Config:
             except OSError as error:
                 raise AgentConfigError(f"{key_file}: cannot read the public key: {error.strerror}") from None
         self.public_key: Optional[bytes] = parse_public_key_pem(pem) if pem else None
+        signing_pem = signing_key_pem or os.environ.get("ARES_SIGNING_KEY")
+        signing_file = os.environ.get("ARES_SIGNING_KEY_FILE")
+        if signing_pem is None and signing_file:
+            try:
+                with open(signing_file, "r", encoding="utf-8") as handle:
+                    signing_pem = handle.read()
+            except OSError as error:
+                raise AgentConfigError(f"{signing_file}: cannot read the signing key: {error.strerror}") from None
+        #: this function's own Ed25519 seed: with it the agent vouches for origins it verified, downstream
+        self.signing_seed: Optional[bytes] = parse_private_key_pem(signing_pem) if signing_pem else None
+        self.nonce_url = nonce_url or os.environ.get("ARES_NONCE_URL")
+        self.api_token = os.environ.get("ARES_API_TOKEN")
+        self.nonce_fail_closed = nonce_fail_closed
+        #: root-token nonces seen by this container (single use at the entry function)
+        self.seen_nonces: "dict[str, float]" = {}
 
-    def verify(self, token: str) -> VerifyResult:
-        if self.public_key is None:
-            return VerifyResult(False, reason="no-public-key")
-        return verify_caller_context(token, self.public_key)
+    def signer(self, function_id: str) -> Optional[bytes]:
+        der = self.table.signers.get(function_id)
+        if der is None:
+            return None
+        try:
+            return parse_public_key_der_b64(der)
+        except AgentConfigError:
+            return None
+
+    def claim_nonce(self, nonce: str, exp: float, function_id: str) -> Optional[str]:
+        """Single use: locally, then at the nonce service when one is configured. The reason it fails, or None."""
+        now = time.time()
+        for key, until in list(self.seen_nonces.items()):
+            if until < now:
+                del self.seen_nonces[key]
+        if nonce in self.seen_nonces:
+            return "replayed"
+        if len(self.seen_nonces) >= 10_000:
+            self.seen_nonces.pop(next(iter(self.seen_nonces)))
+        self.seen_nonces[nonce] = exp
+        if not self.nonce_url:
+            return None
+        url = self.nonce_url.rstrip("/")
+        if not url.endswith("/v1/nonces"):
+            url += "/v1/nonces"
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"nonce": nonce, "exp": exp, "function": function_id}).encode(),
+            headers={"content-type": "application/json", **({"authorization": f"Bearer {self.api_token}"} if self.api_token else {})},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                fresh = json.loads(response.read().decode()).get("fresh")
+        except Exception as error:  # unreachable, HTTP error, not JSON: the service did not answer
+            logger.warning("ares nonce service unreachable: %s", type(error).__name__)
+            return "nonce-service-unreachable" if self.nonce_fail_closed else None
+        if fresh is True:
+            return None
+        return "replayed" if fresh is False else ("nonce-service-unreachable" if self.nonce_fail_closed else None)
+
+    def verifier(self, entry: Optional[Dict[str, Any]], function_id: Optional[str]) -> Callable[[str, Optional[str]], VerifyResult]:
+        """Checks tokens for one function: a root token only at its entry (and once), a hop token only from an
+        issuer the profile puts upstream, for one of the resources it reaches this function through."""
+        names = {function_id, (entry or {}).get("function"), (entry or {}).get("name")} - {None}
+
+        def verify(token: str, sender: Optional[str]) -> VerifyResult:
+            claim = read_token(token)
+            if claim is None:
+                return VerifyResult(False, reason="malformed")
+            if claim.issuer is None:
+                if sender is not None:
+                    return VerifyResult(False, reason="sender-mismatch")
+                if not claim.chain or claim.chain[0] not in names:
+                    return VerifyResult(False, reason="wrong-hop")
+                if self.public_key is None:
+                    return VerifyResult(False, reason="no-public-key")
+                result = verify_caller_context(token, self.public_key)
+                if result.valid:
+                    failure = self.claim_nonce(claim.nonce, claim.exp + SKEW_SECONDS, str((entry or {}).get("function") or function_id))
+                    if failure is not None:
+                        return VerifyResult(False, reason=failure)
+                return result
+            upstream = (entry or {}).get("upstream")
+            resources = upstream.get(claim.issuer) if isinstance(upstream, dict) else None
+            if not isinstance(resources, list):
+                return VerifyResult(False, reason="unknown-issuer")
+            audience = claim.audience or ""
+            unqualified = ":".join(audience.split(":")[:7]) if audience.startswith("arn:") and ":function:" in audience else audience
+            if not (audience in resources or unqualified in resources or (entry is not None and audience == entry.get("name") and entry.get("function") in resources)):
+                return VerifyResult(False, reason="wrong-hop")
+            if sender is not None:
+                session = sender.split(":", 1)[1] if ":" in sender else ""
+                if not session or session not in (claim.issuer, claim.issuer.rsplit(":", 1)[-1]):
+                    return VerifyResult(False, reason="sender-mismatch")
+            key = self.signer(claim.issuer)
+            if key is None:
+                return VerifyResult(False, reason="no-signer-key")
+            return verify_caller_context(token, key)
+
+        return verify
 
 
 def _function_names(context: Any) -> "tuple[Optional[str], Optional[str]]":
@@ -82,22 +181,51 @@ def _decide_all(config: _Config, entry: Optional[Dict[str, Any]], requesters: "l
     return first or Decision(False, "no-requester", None)
 
 
+def _voucher(
+    config: _Config, lead: Requester, origin: str, function_id: Optional[str]
+) -> Optional[Callable[[str], Optional[str]]]:
+    seed = config.signing_seed
+    if seed is None or not function_id:
+        return None
+    chain = list(lead.hops)
+    if not chain or chain[-1] != function_id:
+        chain.append(function_id)
+    parent = token_digest(lead.token) if lead.token is not None else ""
+    minted: "dict[str, str]" = {}
+
+    def vouch(audience: str) -> Optional[str]:
+        if audience not in minted:
+            minted[audience] = sign_hop_token(
+                origin=origin, chain=chain, version=config.table.version, issuer=function_id,
+                audience=audience, parent=parent, seed=seed,
+            )
+        return minted[audience]
+
+    return vouch
+
+
 def with_ares(
     handler: Optional[Handler] = None,
     *,
     block_table: Union[None, BlockTable, Dict[str, Any]] = None,
     block_table_file: Optional[str] = None,
     public_key_pem: Optional[str] = None,
-    unknown_requester: str = "block-conduits",
+    unknown_requester: str = "block-unvouched",
     fail_closed: bool = True,
     install_hooks: bool = True,
+    signing_key_pem: Optional[str] = None,
+    nonce_url: Optional[str] = None,
+    nonce_fail_closed: bool = True,
 ) -> Any:
     """Wraps `handler`, or returns a decorator when called without one (`@with_ares(block_table_file=...)`).
 
     The block table comes from `block_table` (a dict or BlockTable), `block_table_file`, or $ARES_BLOCK_TABLE_FILE;
     the issuer's public key from `public_key_pem`, $ARES_PUBLIC_KEY or $ARES_PUBLIC_KEY_FILE (without one every
-    token is rejected). `unknown_requester`: "block-conduits" (default), "block" or "allow". With `fail_closed`, an
-    agent that cannot load its configuration or fails inside blocks every invocation; otherwise the handler runs.
+    token is rejected). `unknown_requester`: "block-unvouched" (default), "block-conduits", "block" or "allow". With
+    `fail_closed`, an agent that cannot load its configuration, finds no entry for its function, or fails inside
+    blocks every invocation; otherwise the handler runs. `signing_key_pem` ($ARES_SIGNING_KEY, $ARES_SIGNING_KEY_FILE):
+    this function's own key, to vouch downstream; `nonce_url` ($ARES_NONCE_URL): ares serve, for single use of root
+    tokens across instances (`nonce_fail_closed`: refuse when it cannot answer).
     """
     if handler is None:
         return lambda inner: with_ares(
@@ -108,11 +236,16 @@ def with_ares(
             unknown_requester=unknown_requester,
             fail_closed=fail_closed,
             install_hooks=install_hooks,
+            signing_key_pem=signing_key_pem,
+            nonce_url=nonce_url,
+            nonce_fail_closed=nonce_fail_closed,
         )
     config: Optional[_Config]
     config_error: Optional[str] = None
     try:
-        config = _Config(block_table, block_table_file, public_key_pem, unknown_requester)
+        config = _Config(
+            block_table, block_table_file, public_key_pem, unknown_requester, signing_key_pem, nonce_url, nonce_fail_closed
+        )
     except AgentConfigError as error:
         if unknown_requester not in UNKNOWN_REQUESTER_POLICIES:
             raise
@@ -135,8 +268,19 @@ def with_ares(
             function_id = entry.get("function") if entry is not None else None
             if not isinstance(function_id, str):
                 function_id = ":".join(arn.split(":")[:7]) if arn else name
-            requesters, inner_event = extract_requesters(event, context, config.verify, config.table.knows)
+            if entry is None:
+                # A table that does not list this function says nothing about it: as good as no table.
+                if fail_closed:
+                    raise ARESBlocked(None, function_id, "no-block-table", "the block table does not list this function")
+                return handler(event, context)
+            claims = entry.get("eventClaims")
+            claims_trusted = claims if isinstance(claims, bool) else not entry.get("conduit")
+            requesters, inner_event = extract_requesters(
+                event, context, config.verifier(entry, function_id), config.table.knows, claims_trusted
+            )
             decision = _decide_all(config, entry, requesters)
+        except ARESBlocked:
+            raise
         except Exception as error:  # a bug in the agent must not decide silently
             logger.exception("ares agent failed")
             if fail_closed:
@@ -152,15 +296,15 @@ def with_ares(
                 decision.detail,
             )
             raise ARESBlocked(decision.origin, function_id, decision.reason, decision.detail)
-        # A batch whose records carry different contexts passes on the first one's; with no token there is nothing
-        # to pass on (agents cannot sign), and the next function sees an unknown requester.
-        carrier = next((r for r in requesters if r.token is not None), None)
-        propagated = None
-        if carrier is not None and carrier.token is not None:
-            propagated = encode_propagated(carrier.token, carrier.hops + [function_id or ""])
+        # The origin this invocation acts for is vouched for downstream in hop tokens signed with this function's
+        # own key, one per audience; without a key, or without a verified origin, nothing is passed on.
+        lead = next((r for r in requesters if r.token is not None), None) or next(
+            (r for r in requesters if r.name is not None), None
+        )
+        vouch = _voucher(config, lead, decision.origin, function_id) if lead is not None and decision.origin else None
         token = state.enter(
             state.InvocationState(
-                function=function_id, origin=decision.origin, source=requesters[0].source, propagated=propagated
+                function=function_id, origin=decision.origin, source=requesters[0].source, propagated=None, vouch=vouch
             )
         )
         try:

@@ -67,7 +67,10 @@ def make_token(
     payload: Optional[Dict[str, Any]] = None,
 ) -> str:
     iat = int(time.time()) if iat is None else iat
-    body = payload or {"o": origin, "c": chain or [], "iat": iat, "exp": iat + ttl, "n": "bm9uY2U", "v": "v1"}
+    # A root token, as ares serve mints it for one invocation of chain[0] (default X), with a fresh nonce.
+    body = payload or {
+        "o": origin, "c": chain or [X], "iat": iat, "exp": iat + ttl, "n": b64url(os.urandom(12)), "v": "v1"
+    }
     raw = json.dumps(body, separators=(",", ":")).encode()
     return f"{b64url(raw)}.{b64url(sign(seed, raw))}"
 
@@ -81,6 +84,37 @@ ACCOUNT = "123456789012"
 X = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:X"
 CONSUMER = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:order-consumer"
 WRITER = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:ledger-writer"
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:order-events"
+#: each function's own signing key (ares keys --functions), as 32-byte seeds
+FN_SEEDS = {X: bytes(range(2, 34)), CONSUMER: bytes(range(3, 35)), WRITER: bytes(range(4, 36))}
+PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
+
+
+def private_pem(seed: bytes) -> str:
+    body = base64.b64encode(PKCS8_PREFIX + seed).decode()
+    return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n"
+
+
+def signer_b64(seed: bytes) -> str:
+    return base64.b64encode(SPKI_PREFIX + public_key(seed)).decode()
+
+
+def make_hop(
+    origin: str,
+    issuer: str = CONSUMER,
+    audience: str = "",
+    seed: Optional[bytes] = None,
+    iat: Optional[int] = None,
+    ttl: int = 900,
+) -> str:
+    """A hop token: `issuer`'s agent vouching for `origin` on its hop to `audience` (default: order-events)."""
+    iat = int(time.time()) if iat is None else iat
+    body = {
+        "o": origin, "c": [issuer], "iat": iat, "exp": iat + ttl, "n": b64url(os.urandom(12)), "v": "v1",
+        "i": issuer, "a": audience or TOPIC, "p": "",
+    }
+    raw = json.dumps(body, separators=(",", ":")).encode()
+    return f"{b64url(raw)}.{b64url(sign(seed or FN_SEEDS[issuer], raw))}"
 U = f"arn:aws:iam::{ACCOUNT}:user/U"
 V = f"arn:aws:iam::{ACCOUNT}:user/V"
 MALLORY = f"arn:aws:iam::{ACCOUNT}:user/mallory"
@@ -95,15 +129,24 @@ TABLE: Dict[str, Any] = {
     "version": "v1",
     "createdAt": "2026-01-01T00:00:00Z",
     "functions": {
-        X: {"function": X, "name": "X", "conduit": True, "blocked": {U: blocked("table/DB-1", "dynamodb:PutItem")}},
-        CONSUMER: {"function": CONSUMER, "name": "order-consumer", "conduit": True, "blocked": {}},
+        # U may invoke X directly and is blocked there: U arrives unvouched, and could write any event claim.
+        X: {
+            "function": X, "name": "X", "conduit": True, "blocked": {U: blocked("table/DB-1", "dynamodb:PutItem")},
+            "unvouched": [U], "eventClaims": False, "upstream": {},
+        },
+        CONSUMER: {
+            "function": CONSUMER, "name": "order-consumer", "conduit": True, "blocked": {},
+            "unvouched": [], "eventClaims": True, "upstream": {},
+        },
         WRITER: {
             "function": WRITER,
             "name": "ledger-writer",
             "conduit": False,
             "blocked": {MALLORY: blocked("table/ledger", "dynamodb:PutItem"), OPS_ROLE: blocked("table/ledger", "dynamodb:PutItem")},
+            "unvouched": [], "eventClaims": True, "upstream": {CONSUMER: [TOPIC], X: [WRITER]},
         },
     },
+    "signers": {fid: signer_b64(seed) for fid, seed in FN_SEEDS.items()},
     "functionIds": {"X": X, "order-consumer": CONSUMER, "ledger-writer": WRITER},
     "principalIds": {
         U: U,
@@ -193,3 +236,25 @@ def encode(hop: str) -> str:
     from urllib.parse import quote
 
     return quote(hop, safe="-_.!~*'()")
+
+
+class HopFrom:
+    """Equal to a hop token that `issuer` signed with its own key, vouching for `origin`, started by `parent`."""
+
+    def __init__(self, issuer: str, origin: str, parent: str) -> None:
+        self.issuer, self.origin, self.parent = issuer, origin, parent
+
+    def __eq__(self, other: object) -> bool:
+        from ares_agent.caller_context import read_token, token_digest, verify_caller_context
+
+        if not isinstance(other, str):
+            return False
+        claim = read_token(other)
+        if claim is None or claim.issuer != self.issuer or claim.origin != self.origin:
+            return False
+        if claim.parent != token_digest(self.parent) or not claim.audience:
+            return False
+        return verify_caller_context(other, public_key(FN_SEEDS[self.issuer])).valid
+
+    def __repr__(self) -> str:
+        return f"HopFrom({self.issuer!r}, {self.origin!r})"

@@ -38,8 +38,8 @@ class Boto3Hooks(unittest.TestCase):
         if boto3 is None:
             self.fail(MISSING)
         self.assertTrue(install_boto3_hooks())
-        self.token = _support.make_token(V, chain=["arn:aws:lambda:us-east-1:123456789012:function:entry"])
-        self.expected = f"{self.token}~{_support.encode(X)}"
+        self.token = _support.make_token(V, chain=[X])
+        self.expected = _support.HopFrom(X, V, parent=self.token)
 
     def run_inside(self, call):
         """Runs `call` inside a wrapped handler invoked with the token; returns what it captured."""
@@ -52,7 +52,12 @@ class Boto3Hooks(unittest.TestCase):
             except _Captured:
                 pass
 
-        with_ares(handler, block_table=TABLE, public_key_pem=_support.PEM)({}, context(X, {"ares": self.token}))
+        with_ares(
+            handler,
+            block_table=TABLE,
+            public_key_pem=_support.PEM,
+            signing_key_pem=_support.private_pem(_support.FN_SEEDS[X]),
+        )({}, context(X, {"ares": self.token}))
         return out
 
     def test_lambda_invoke_carries_the_context_in_client_context(self):

@@ -1,5 +1,7 @@
 /** `ares scan <paths...>`: profile an estate and report every privilege-bypass path. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readSigners } from './keys.js';
 import { parseArgs } from 'node:util';
 import type { Estate, EstateAuthorizer, Finding, ProfileSnapshot, Severity } from '../../model/index.js';
 import {
@@ -15,11 +17,17 @@ import {
   compileProfileSnapshot,
   findBypassPaths,
   mergeEstates,
+  profileNotices,
   type BypassPath,
   type ReachabilityProfile,
 } from '../../profile/index.js';
 import { createAwsEstateAuthorizer } from '../../providers/aws/estateAuthorizer/index.js';
-import { awsImporters, DEFAULT_IMPORT_OPTIONS, loadEstates } from '../../providers/aws/importers/index.js';
+import {
+  awsImporters,
+  DEFAULT_IMPORT_OPTIONS,
+  loadEstates,
+  type StackAssignment,
+} from '../../providers/aws/importers/index.js';
 import { openProfileStore } from '../../runtime/profileStore.js';
 import { UsageError } from '../errors.js';
 import { ARES_VERSION } from '../version.js';
@@ -39,6 +47,9 @@ Options:
   --account ID                        account id for pseudo parameters (default 123456789012)
   --region R                          region for pseudo parameters (default us-east-1)
   --param K=V                         template parameter value (repeatable)
+  --stack NAME=PATH                   templates at PATH (a file or directory) are deployed as stack NAME
+                                      (repeatable; otherwise samconfig.toml/yaml stack_name, else the
+                                      template's directory name)
   --include-implicit                  also report accesses the requester was never granted (info)
   --fail-on high|medium|low|info      exit 1 when a finding at or above this severity exists
   --save [FILE]                       also store the profile (block table, findings, stats) in the
@@ -66,16 +77,23 @@ export interface ScanOptions {
   region: string;
   params: Record<string, string>;
   includeImplicit: boolean;
+  /** `--stack NAME=PATH` assignments. */
+  stacks?: StackAssignment[];
 }
 
 /** Loads, profiles and searches; the whole scan without output, for the CLI and for tests. */
 export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
-  const loaded = loadEstates(inputs, awsImporters, {
-    ...DEFAULT_IMPORT_OPTIONS,
-    account: options.account,
-    region: options.region,
-    params: options.params,
-  });
+  const loaded = loadEstates(
+    inputs,
+    awsImporters,
+    {
+      ...DEFAULT_IMPORT_OPTIONS,
+      account: options.account,
+      region: options.region,
+      params: options.params,
+    },
+    { stacks: options.stacks ?? [] },
+  );
   const estate = mergeEstates(loaded.estates);
   const authorizer = createAwsEstateAuthorizer(estate);
   const profile = buildProfile(estate, authorizer);
@@ -85,12 +103,13 @@ export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
     version: 1,
     findings,
     errors: [...loaded.errors, ...estate.errors, ...authorizer.errors],
-    notices: [...estate.notices],
+    notices: [...loaded.notices, ...estate.notices, ...profileNotices(profile)],
     stats: {
       files: loaded.stats.files,
       imported: loaded.stats.imported,
       ignored: loaded.stats.ignored,
       failed: loaded.stats.failed,
+      unsupported: loaded.stats.unsupported,
       ...profile.stats,
       findings: findings.length,
     },
@@ -99,10 +118,17 @@ export function scanPaths(inputs: string[], options: ScanOptions): ScanOutcome {
 }
 
 /** The versioned snapshot of a scan that `--save` stores: its block table, findings and stats. */
-export function scanSnapshot(outcome: ScanOutcome, createdAt = new Date().toISOString()): ProfileSnapshot {
-  const { paths, report, authorizer, estate } = outcome;
+export function scanSnapshot(
+  outcome: ScanOutcome,
+  createdAt = new Date().toISOString(),
+  signers?: Record<string, string>,
+): ProfileSnapshot {
+  const { paths, report, authorizer, estate, profile } = outcome;
   return {
-    ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt),
+    ...compileProfileSnapshot(paths, report.findings, authorizer, estate, report.stats, createdAt, {
+      profile,
+      ...(signers !== undefined ? { signers } : {}),
+    }),
     estate,
   };
 }
@@ -146,6 +172,21 @@ function parseParams(values: string[]): Record<string, string> {
   return params;
 }
 
+/** CloudFormation stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
+const STACK_NAME = /^[A-Za-z][-A-Za-z0-9]{0,127}$/;
+
+function parseStacks(values: string[]): StackAssignment[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UsageError(`--stack takes NAME=PATH, not "${value}"`);
+    const name = value.slice(0, eq);
+    const path = value.slice(eq + 1);
+    if (!STACK_NAME.test(name)) throw new UsageError(`--stack: "${name}" is not a CloudFormation stack name`);
+    if (!existsSync(path)) throw new UsageError(`--stack ${name}: no such file or directory: ${path}`);
+    return { name, path };
+  });
+}
+
 export function render(report: ScanReport, format: (typeof FORMATS)[number]): string {
   switch (format) {
     case 'json':
@@ -178,6 +219,7 @@ export function runScan(
       account: { type: 'string', default: DEFAULT_IMPORT_OPTIONS.account },
       region: { type: 'string', default: DEFAULT_IMPORT_OPTIONS.region },
       param: { type: 'string', multiple: true, default: [] },
+      stack: { type: 'string', multiple: true, default: [] },
       'include-implicit': { type: 'boolean', default: false },
       'fail-on': { type: 'string' },
       save: { type: 'string' },
@@ -189,6 +231,9 @@ export function runScan(
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('scan needs at least one file or directory');
+  // A mistyped path would otherwise scan nothing and exit 0, which reads as a clean result.
+  const missing = positionals.filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new UsageError(`no such file or directory: ${missing.join(', ')}`);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const failOn = values['fail-on'] as Severity | undefined;
@@ -204,10 +249,13 @@ export function runScan(
     region: values.region,
     params: parseParams(values.param),
     includeImplicit: values['include-implicit'],
+    stacks: parseStacks(values.stack),
   });
   const { report } = outcome;
   if (values.save !== undefined) {
-    const saved = saveSnapshot(values.save, scanSnapshot(outcome));
+    // Public halves of the per-function keys (`ares keys --functions`) beside the store go into the block table.
+    const signers = readSigners(dirname(values.save));
+    const saved = saveSnapshot(values.save, scanSnapshot(outcome, undefined, signers));
     const note = saved.created ? '' : ' (unchanged: this version was already stored)';
     printErr(`saved profile version ${saved.version} to ${values.save}${note}`);
   }

@@ -10,6 +10,10 @@ import { ProfileStoreError } from '../../runtime/errors.js';
 import { openProfileSource, type ProfileSource } from '../../runtime/profileSource.js';
 import { createProfileHolder, type ProfileHolder } from '../../runtime/reload.js';
 import { createAresServer, type AresServer } from '../../runtime/server.js';
+import { decideAndRecord, type DecisionDeps } from '../../runtime/decisionRecorder.js';
+import { createMetrics } from '../../runtime/metrics.js';
+import { escapeLogLine } from '../../runtime/inputRules.js';
+import { memoryNonceStore, sqliteNonceStore, type NonceStore } from '../../runtime/nonceStore.js';
 import { ProfileLoadError, ServeConfigError } from '../../runtime/serverErrors.js';
 import { mcpRoutes } from '../../reasoning/mcp/http.js';
 import { a2aRoutes } from '../../reasoning/a2a/index.js';
@@ -36,6 +40,8 @@ Options:
   --public-key FILE         another Ed25519 public key (PEM) caller contexts may be signed with (repeatable)
   --audit FILE              audit log database (default .ares/audit.db)
   --reload-interval S       seconds between checks for a new profile (default 5; 0 only on SIGHUP)
+  --max-connections N       open connections at once; more are answered 503 (default 1024; also
+                            limits.maxConnections in the config, with the timeouts and body limits)
   -h, --help                show this help
 
 Signals: SIGHUP reloads the profile now; SIGINT and SIGTERM stop after requests in flight finish.
@@ -50,6 +56,8 @@ export interface ServeOptions {
   publicKeys: string[];
   audit: string;
   reloadIntervalSeconds: number;
+  /** Overrides `limits.maxConnections` of the config file. */
+  maxConnections?: number;
 }
 
 export interface RunningServe {
@@ -84,8 +92,10 @@ function readKey(file: string, kind: 'private' | 'public'): KeyObject {
 export async function startServe(
   options: ServeOptions,
   env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = (line) => process.stderr.write(`ares serve: ${line}\n`),
+  rawLog: (line: string) => void = (line) => process.stderr.write(`ares serve: ${line}\n`),
 ): Promise<RunningServe> {
+  // Every line is escaped (the server escapes its own, see createAresServer), so none can pass for two.
+  const log = (line: string): void => rawLog(escapeLogLine(line));
   let config;
   try {
     config = resolveServeConfig(
@@ -98,6 +108,7 @@ export async function startServe(
     if (error instanceof ServeConfigError) throw new InputError(error.source, error.problem);
     throw error;
   }
+  if (options.maxConnections !== undefined) config.limits.maxConnections = options.maxConnections;
   const signingKey = options.privateKey === undefined ? undefined : readKey(options.privateKey, 'private');
   const verifyKeys = options.publicKeys.map((file) => readKey(file, 'public'));
 
@@ -122,19 +133,65 @@ export async function startServe(
       `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
     );
   }
-  const reasoning = createReasoningOrchestrator({ current: () => profiles.current().snapshot, log });
+  // Used root-token nonces live in the profile store's SQLite file (a table of their own, a connection of their
+  // own), so every replica serving that store shares them; a JSON profile keeps them in memory.
+  let nonces: NonceStore;
+  try {
+    nonces = options.profile.endsWith('.json') ? memoryNonceStore() : sqliteNonceStore(options.profile);
+  } catch (error) {
+    audit.close();
+    source.close();
+    throw new InputError(
+      options.profile,
+      `cannot open the nonce table: ${error instanceof Error ? error.message : 'error'}`,
+    );
+  }
+  const reasoning = createReasoningOrchestrator({
+    current: () => profiles.current().snapshot,
+    log,
+    cacheSize: config.reasoningCacheSize,
+  });
+  const metrics = createMetrics();
+  // A2A and MCP decisions go through the same decide function and audit log as /v1/decide (no token there).
+  const decisions: DecisionDeps = {
+    audit,
+    metrics,
+    verifyKeys: [],
+    unknownFunction: config.unknownFunction,
+    log,
+  };
   const server = createAresServer({
     config,
     profiles,
     audit,
+    metrics,
+    nonces,
     ...(signingKey ? { signingKey } : {}),
     verifyKeys,
-    log,
+    log: rawLog,
     // The MCP tools over the profile the server holds (rebuilt when its version changes).
     extraRoutes: [
-      ...mcpRoutes({ version: ARES_VERSION }),
-      // A2A: the agent card and SendMessage, answered by the reasoning engine.
-      ...a2aRoutes({ orchestrator: reasoning, version: ARES_VERSION }),
+      ...mcpRoutes({
+        version: ARES_VERSION,
+        recordDecision: (profile, fn, principal) =>
+          decideAndRecord(decisions, profile, { function: fn, principal }, 'mcp'),
+      }),
+      // A2A: the agent card and SendMessage, answered by the reasoning engine, decided by the service.
+      ...a2aRoutes({
+        orchestrator: reasoning,
+        version: ARES_VERSION,
+        log,
+        decide: (invocation, profile) =>
+          decideAndRecord(
+            decisions,
+            profile,
+            {
+              function: invocation.function,
+              ...(invocation.principal === undefined ? {} : { principal: invocation.principal }),
+            },
+            'a2a',
+          ),
+      }),
     ],
     blockOverlay: reasoning.blockOverlay,
   });
@@ -156,6 +213,7 @@ export async function startServe(
       profiles.stop();
       await server.close();
       await reasoning.close();
+      nonces.close();
       audit.close();
       openSource.close();
     },
@@ -175,6 +233,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'public-key': { type: 'string', multiple: true, default: [] },
       audit: { type: 'string', default: '.ares/audit.db' },
       'reload-interval': { type: 'string', default: '5' },
+      'max-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -195,6 +254,12 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     reloadIntervalSeconds: interval,
   };
   if (values.config !== undefined) options.config = values.config;
+  if (values['max-connections'] !== undefined) {
+    const max = Number(values['max-connections']);
+    if (!/^\d+$/.test(values['max-connections']) || max < 1)
+      throw new UsageError('--max-connections must be a whole number, 1 or more');
+    options.maxConnections = max;
+  }
   const defaultKey = join(DEFAULT_KEY_DIR, PRIVATE_KEY_FILE);
   if (values['private-key'] !== undefined) options.privateKey = values['private-key'];
   else if (existsSync(defaultKey)) options.privateKey = defaultKey;

@@ -21,6 +21,10 @@ function location(finding: Finding): object[] {
   ];
 }
 
+function fileLocation(file: string): object {
+  return { physicalLocation: { artifactLocation: { uri: file.replace(/\\/g, '/') } } };
+}
+
 export function sarifReport(report: ScanReport, toolVersion: string): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -63,15 +67,24 @@ export function sarifReport(report: ScanReport, toolVersion: string): object {
             ...(f.conditions ? { conditions: f.conditions } : {}),
           },
         })),
-        ...(report.errors.length > 0
+        ...(report.errors.length > 0 || (report.notices ?? []).length > 0
           ? {
               invocations: [
                 {
                   executionSuccessful: true,
-                  toolExecutionNotifications: report.errors.map((e) => ({
-                    level: 'warning',
-                    message: { text: `${e.file}${e.location ? ` (${e.location})` : ''}: ${e.message}` },
-                  })),
+                  toolExecutionNotifications: [
+                    // Notices first: `no-requesters` says the run could not look for bypasses at all.
+                    ...(report.notices ?? []).map((n) => ({
+                      level: n.code === 'no-requesters' ? 'warning' : 'note',
+                      descriptor: { id: n.code },
+                      message: { text: `${n.file ? `${n.file}: ` : ''}${n.message}` },
+                      ...(n.file ? { locations: [fileLocation(n.file)] } : {}),
+                    })),
+                    ...report.errors.map((e) => ({
+                      level: e.severity === 'info' ? 'note' : 'warning',
+                      message: { text: `${e.file}${e.location ? ` (${e.location})` : ''}: ${e.message}` },
+                    })),
+                  ],
                 },
               ],
             }

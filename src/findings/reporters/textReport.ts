@@ -1,5 +1,5 @@
 /** The text report: one block per finding, its witness path on one line. */
-import type { Finding, PathStep } from '../../model/index.js';
+import type { EstateError, Finding, PathStep } from '../../model/index.js';
 import type { ScanReport } from '../scanReport.js';
 
 /** `alice -invoke-> report-api -invoke-> report-builder -s3:GetObject-> payroll-archive/*` */
@@ -15,13 +15,30 @@ function describeReason(finding: Finding): string[] {
   );
 }
 
+/** Errors proper, and `info` items: read fine, but a construct is not modelled or a link not made. */
+export function splitErrors(report: ScanReport): { errors: EstateError[]; notes: EstateError[] } {
+  return {
+    errors: report.errors.filter((e) => e.severity !== 'info'),
+    notes: report.errors.filter((e) => e.severity === 'info'),
+  };
+}
+
+const placeOf = (e: EstateError): string => `${e.file}${e.location ? ` (${e.location})` : ''}`;
+
+/** Findings, then notices, then errors and notes, each under its own heading; the header counts each apart. */
 export function textReport(report: ScanReport): string {
   const lines: string[] = [];
   const count = (s: string) => report.findings.filter((f) => f.severity === s).length;
+  const { errors, notes } = splitErrors(report);
+  const notices = report.notices ?? [];
   lines.push(
-    `ares scan: ${report.findings.length} finding(s) (${count('high')} high, ${count('medium')} medium, ${count('info')} info); ` +
-      `${report.stats.functions ?? 0} functions, ${report.stats.requesters ?? 0} requesters, ${report.errors.length} error(s)`,
+    `ares scan: ${report.findings.length} finding(s) (${count('high')} high, ${count('medium')} medium, ${count('low')} low, ${count('info')} info); ` +
+      `${report.stats.functions ?? 0} functions, ${report.stats.requesters ?? 0} requesters, ${errors.length} error(s), ${notices.length} notice(s)`,
   );
+  if (notices.some((n) => n.code === 'no-requesters'))
+    lines.push(
+      'Nothing in the inputs can start a function, so no finding here is not a clean bill of health (see the notices).',
+    );
   for (const f of report.findings) {
     lines.push('');
     lines.push(
@@ -34,10 +51,17 @@ export function textReport(report: ScanReport): string {
     if (f.location)
       lines.push(`  entry defined at: ${f.location.file}${f.location.line ? `:${f.location.line}` : ''}`);
   }
-  if (report.errors.length > 0) {
+  if (notices.length > 0) {
+    lines.push('', 'Notices:');
+    for (const n of notices) lines.push(`  [${n.code}] ${n.file ? `${n.file}: ` : ''}${n.message}`);
+  }
+  if (errors.length > 0) {
     lines.push('', 'Could not read:');
-    for (const e of report.errors)
-      lines.push(`  ${e.file}${e.location ? ` (${e.location})` : ''}: ${e.message}`);
+    for (const e of errors) lines.push(`  ${placeOf(e)}: ${e.message}`);
+  }
+  if (notes.length > 0) {
+    lines.push('', 'Read, but not modelled:');
+    for (const e of notes) lines.push(`  ${placeOf(e)}: ${e.message}`);
   }
   return lines.join('\n');
 }

@@ -16,6 +16,11 @@ export interface AwsRequest {
   action: string;
   /** The resource ARN (or `*` for actions that take no resource). */
   resource: string;
+  /**
+   * True when `resource` stands for every name of a pattern (a CloudFormation-generated name, `stack-Table-*`):
+   * a statement then applies when its Resource covers all those names, and may apply when it covers some.
+   */
+  resourceIsPattern?: boolean;
   /** The account that owns the resource; defaults to the ARN's account, else the principal's. */
   resourceAccount?: string;
   /** Request context keys (case-insensitive names). A key not given is unknown unless `missingContext` is `absent`. */

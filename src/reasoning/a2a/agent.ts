@@ -25,11 +25,15 @@ import {
   type RequestContext,
   type User,
 } from '@a2a-js/sdk/server';
+import type { DecideOutcome } from '../../runtime/decide.js';
+import { AuditWriteError } from '../../runtime/decisionRecorder.js';
 import { json, route, type Route } from '../../runtime/http.js';
+import type { LoadedProfile } from '../../runtime/loadedProfile.js';
 import { InvocationError } from '../engine/errors.js';
 import { validateInvocation } from '../engine/engine.js';
 import type { ReasoningOrchestrator } from '../engine/orchestrator.js';
-import type { EngineResult, TraceStep } from '../engine/types.js';
+import type { EngineResult, Invocation, TraceStep, Verdict } from '../engine/types.js';
+import { NoEstateError } from '../profileView.js';
 
 export const AGENT_CARD_ROUTE = '/.well-known/agent-card.json';
 export const A2A_JSONRPC_ROUTE = '/a2a/jsonrpc';
@@ -150,26 +154,103 @@ function invocationIn(message: Message): unknown {
   return undefined;
 }
 
-export function aresAgentExecutor(orchestrator: ReasoningOrchestrator): AgentExecutor {
+/**
+ * The decision service's own answer for an invocation (the function `/v1/decide` uses), written to the audit log
+ * (route `a2a`) before it resolves. Its decision is the one an A2A answer carries, so the two never disagree.
+ */
+export type ServiceDecide = (invocation: Invocation, profile: LoadedProfile) => Promise<DecideOutcome>;
+
+export interface AresAgentExecutorOptions {
+  /** The audited decision; without it (tests, embedding) the engine's verdict stands alone. */
+  decide?: ServiceDecide;
+  /** The profile a request is answered with (read once when the request arrived). */
+  profileOf?: (context: ServerCallContext) => LoadedProfile | undefined;
+  log?: (line: string) => void;
+}
+
+function serviceVerdict(outcome: DecideOutcome): Verdict {
+  return {
+    decision: outcome.decision,
+    ...(outcome.blockPoint === undefined ? {} : { blockPoint: outcome.blockPoint }),
+    ...(outcome.path === undefined ? {} : { path: outcome.path }),
+    reason: outcome.reason,
+    ...(outcome.findings === undefined ? {} : { findingIds: outcome.findings }),
+  };
+}
+
+/** The answer's data part: the engine's result with the decision service's verdict winning where they differ. */
+function answerData(
+  invocation: Invocation,
+  service: DecideOutcome | undefined,
+  result: EngineResult | undefined,
+  log: (line: string) => void,
+): Record<string, unknown> {
+  if (!result && service)
+    // The function is not in the profile (or the engine cannot reason over it): the service's answer alone.
+    return {
+      verdict: serviceVerdict(service),
+      decisionService: { decision: service.decision, agrees: true },
+      planner: 'decision-service',
+      cached: false,
+      profileVersion: service.version,
+      trace: [],
+    };
+  if (!result) throw new Error('no decision');
+  const data = a2aResultData(result);
+  if (!service) return data;
+  const agrees = result.verdict.decision === service.decision;
+  if (!agrees) {
+    log(
+      `A2A: the reasoning engine said ${result.verdict.decision} and the decision service ${service.decision} ` +
+        `for ${service.function ?? invocation.function}; the decision service's answer stands`,
+    );
+    data.verdict = serviceVerdict(service);
+  }
+  data.decisionService = { decision: service.decision, agrees };
+  return data;
+}
+
+export function aresAgentExecutor(
+  orchestrator: ReasoningOrchestrator,
+  options: AresAgentExecutorOptions = {},
+): AgentExecutor {
+  const log = options.log ?? ((line: string) => process.stderr.write(`ares a2a: ${line}\n`));
   return {
     execute: async (context: RequestContext, bus: ExecutionEventBus): Promise<void> => {
       let parts: Part[];
       try {
-        const result = await orchestrator.decide(validateInvocation(invocationIn(context.userMessage)));
-        const v = result.verdict;
+        const invocation = validateInvocation(invocationIn(context.userMessage));
+        const profile = options.profileOf?.(context.context);
+        const service = options.decide && profile ? await options.decide(invocation, profile) : undefined;
+        let result: EngineResult | undefined;
+        // An unknown function has nothing to reason about (and must not fill the engine's cache).
+        if (service?.function !== null) {
+          try {
+            result = await orchestrator.decide(invocation);
+          } catch (error) {
+            if (!service) throw error;
+            log(
+              `A2A: the reasoning engine could not answer (${error instanceof Error ? error.name : 'error'})`,
+            );
+          }
+        }
+        const data = answerData(invocation, service, result, log);
+        const v = data.verdict as Verdict;
         parts = [
-          dataPart(a2aResultData(result)),
+          dataPart(data),
           textPart(`${v.decision}${v.blockPoint ? ` at ${v.blockPoint}` : ''}: ${v.reason}`),
         ];
       } catch (error) {
-        // A bad question, or a profile that cannot be questioned (no estate): the asking agent is told why.
-        const kind = error instanceof InvocationError ? 'InvalidInvocation' : 'CannotDecide';
-        const message =
+        // A bad question, an audit log that cannot be written, or a profile that cannot be questioned (no
+        // estate): the asking agent is told which, never with internal detail.
+        const [kind, message] =
           error instanceof InvocationError
-            ? error.problem
-            : error instanceof Error
-              ? error.message
-              : String(error);
+            ? ['InvalidInvocation', error.problem]
+            : error instanceof AuditWriteError
+              ? ['AuditUnavailable', error.message]
+              : error instanceof NoEstateError
+                ? ['CannotDecide', error.message]
+                : ['CannotDecide', 'the reasoning engine could not decide this invocation'];
         parts = [dataPart({ error: kind, message }), textPart(`${kind}: ${message}`)];
       }
       const reply: Message = {
@@ -206,6 +287,9 @@ class ApiUser implements User {
 export interface A2aRoutesOptions {
   orchestrator: ReasoningOrchestrator;
   version: string;
+  /** The audited decision of the service (see ServiceDecide); `ares serve` always sets it. */
+  decide?: ServiceDecide;
+  log?: (line: string) => void;
 }
 
 /**
@@ -214,10 +298,16 @@ export interface A2aRoutesOptions {
  */
 export function a2aRoutes(options: A2aRoutesOptions): Route[] {
   const card = aresAgentCard({ url: `http://ares.invalid${A2A_JSONRPC_ROUTE}`, version: options.version });
+  // The profile each call is answered with, found again by the executor through the SDK's call context.
+  const profiles = new WeakMap<ServerCallContext, LoadedProfile>();
   const handler = new DefaultRequestHandler(
     card,
     new InMemoryTaskStore(),
-    aresAgentExecutor(options.orchestrator),
+    aresAgentExecutor(options.orchestrator, {
+      ...(options.decide ? { decide: options.decide } : {}),
+      profileOf: (context) => profiles.get(context),
+      ...(options.log ? { log: options.log } : {}),
+    }),
   );
   const transport = new JsonRpcTransportHandler(handler);
   return [
@@ -240,6 +330,7 @@ export function a2aRoutes(options: A2aRoutesOptions): Route[] {
         requestedVersion: request.headers.get(A2A_VERSION_HEADER) ?? A2A_PROTOCOL_VERSION,
         user: new ApiUser(scope.caller?.principal ?? 'api-client'),
       });
+      profiles.set(context, scope.profile);
       try {
         validateVersion(context.requestedVersion, card, 'JSONRPC');
         const out = await transport.handle(body as Record<string, unknown>, context);

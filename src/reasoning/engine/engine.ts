@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { deterministicPlanner } from '../planners/deterministic.js';
 import type { Observation, Planner, PlannerMove } from '../planners/planner.js';
+import { chainProblem, functionProblem, principalProblem } from '../../runtime/inputRules.js';
 import { InvocationError } from './errors.js';
 import type { ExactAnswer, ExactProfile } from './exact.js';
 import { summarizeResult } from './summarize.js';
@@ -56,18 +57,18 @@ function publicVerdict(answer: ExactAnswer): Verdict {
   };
 }
 
+/** The same length limits and character rules as `/v1/decide`, so nothing unbounded reaches a cache or a log. */
 export function validateInvocation(value: unknown): Invocation {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InvocationError('expected an object {function, principal?, chain?}');
   const v = value as Record<string, unknown>;
-  if (typeof v.function !== 'string' || v.function === '')
-    throw new InvocationError('"function" must be a non-empty string');
-  if (v.principal !== undefined && (typeof v.principal !== 'string' || v.principal === ''))
-    throw new InvocationError('"principal" must be a non-empty string when given');
-  if (v.chain !== undefined && (!Array.isArray(v.chain) || v.chain.some((c) => typeof c !== 'string')))
-    throw new InvocationError('"chain" must be a list of function names or ARNs');
+  const problem =
+    functionProblem(v.function) ??
+    (v.principal === undefined ? undefined : principalProblem(v.principal)) ??
+    (v.chain === undefined ? undefined : chainProblem(v.chain));
+  if (problem) throw new InvocationError(problem);
   return {
-    function: v.function,
+    function: v.function as string,
     ...(v.principal === undefined ? {} : { principal: v.principal as string }),
     ...(v.chain === undefined ? {} : { chain: v.chain as string[] }),
   };

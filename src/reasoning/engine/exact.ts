@@ -68,6 +68,28 @@ export function exactProfile(snapshot: ProfileSnapshot): ExactProfile {
       };
     const fnName = functionName(fnId);
     if (invocation.principal === undefined) {
+      // The decision service's rule: with no verifiable requester, block where an origin blocked here can arrive
+      // unvouched (tables compiled before that rule: at conduits).
+      const unvouched = table.functions[fnId]?.unvouched;
+      if (unvouched !== undefined) {
+        const arriving = snapshot.findings
+          .filter((f) => unvouched.includes(f.principal.id) && holderOf(f) === fnId)
+          .sort(byWitness);
+        if (unvouched.length === 0)
+          return {
+            decision: 'allow',
+            reason: `no requester, and no origin blocked at ${fnName} arrives there unvouched`,
+            accesses: [],
+          };
+        return {
+          decision: 'block',
+          blockPoint: fnId,
+          ...(arriving[0] ? { path: arriving[0].path } : {}),
+          reason: `no verifiable requester where ${unvouched.length} blocked origin(s) can arrive unvouched`,
+          findingIds: arriving.map((f) => f.id),
+          accesses: [],
+        };
+      }
       const entering = snapshot.findings.filter((f) => f.entry.id === fnId).sort(byWitness);
       const first = entering[0];
       if (!first)

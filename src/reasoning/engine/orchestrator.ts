@@ -4,6 +4,7 @@
  * `ares serve` merges into the slices agents fetch (see `blockOverlay`).
  */
 import type { BlockedAccess, ProfileSnapshot } from '../../model/index.js';
+import { LruCache } from '../../runtime/lruCache.js';
 import type { Planner } from '../planners/planner.js';
 import { connectEngine, type ConnectedEngine } from './connect.js';
 import type { EngineOptions, EngineStats, ReasoningEngine } from './engine.js';
@@ -25,11 +26,18 @@ export interface OrchestratorOptions extends Omit<EngineOptions, 'tools' | 'exac
   planner?: Planner;
   /** How to build an engine for a snapshot (default: the in-memory MCP engine). */
   connect?: (snapshot: ProfileSnapshot) => Promise<ConnectedEngine>;
+  /** Decisions kept for repeated questions; the least recently used is dropped beyond it. Default 10,000. */
+  cacheSize?: number;
 }
+
+export const DEFAULT_ORCHESTRATOR_CACHE_SIZE = 10_000;
 
 export interface OrchestratorStats extends EngineStats {
   cacheHits: number;
   cacheMisses: number;
+  /** Decisions held now (at most the configured size) and how many were dropped to stay within it. */
+  cacheSize: number;
+  cacheEvictions: number;
 }
 
 export interface ReasoningOrchestrator {
@@ -48,13 +56,14 @@ const keyOf = (functionId: string, origin: string | undefined, version: string):
   JSON.stringify([functionId, origin ?? null, version]);
 
 export function createReasoningOrchestrator(options: OrchestratorOptions): ReasoningOrchestrator {
-  const { current, connect: customConnect, planner, ...engineOptions } = options;
+  const { current, connect: customConnect, planner, cacheSize, ...engineOptions } = options;
   const connect =
     customConnect ??
     ((snapshot: ProfileSnapshot) =>
       connectEngine(snapshot, { ...engineOptions, ...(planner ? { planner } : {}) }));
   let connected: { version: string; engine: Promise<ConnectedEngine> } | undefined;
-  const cache = new Map<string, EngineResult>();
+  // Keys hold whatever function and principal a client names, so the cache must be bounded.
+  const cache = new LruCache<string, EngineResult>(cacheSize ?? DEFAULT_ORCHESTRATOR_CACHE_SIZE);
   let blocks: { version: string; byFunction: Map<string, Map<string, ReasonedBlock>> } = {
     version: '',
     byFunction: new Map(),
@@ -152,7 +161,13 @@ export function createReasoningOrchestrator(options: OrchestratorOptions): Reaso
       const live = liveEngine?.stats();
       const sum = { ...retired };
       if (live) for (const k of Object.keys(sum) as (keyof EngineStats)[]) sum[k] += live[k];
-      return { ...sum, cacheHits: hits, cacheMisses: misses };
+      return {
+        ...sum,
+        cacheHits: hits,
+        cacheMisses: misses,
+        cacheSize: cache.size,
+        cacheEvictions: cache.evicted,
+      };
     },
     close: async () => {
       const open = connected;

@@ -19,8 +19,14 @@ export function createViewCache(): (profile: LoadedProfile) => ProfileView {
   };
 }
 
+export interface McpRoutesOptions extends Omit<AresMcpServerOptions, 'recordDecision'> {
+  /** Audits an `explain_decision` answer with the profile the request is answered with (route `mcp`). */
+  recordDecision?: (profile: LoadedProfile, functionRef: string, principal: string) => Promise<unknown>;
+}
+
 /** The `/mcp` routes: POST carries JSON-RPC; GET and DELETE (streams, sessions) are refused by the router (405). */
-export function mcpRoutes(options: AresMcpServerOptions = {}): Route[] {
+export function mcpRoutes(options: McpRoutesOptions = {}): Route[] {
+  const { recordDecision, ...serverOptions } = options;
   const viewOf = createViewCache();
   return [
     route('POST', '/mcp', async (request, scope) => {
@@ -31,7 +37,14 @@ export function mcpRoutes(options: AresMcpServerOptions = {}): Route[] {
         if (error instanceof NoEstateError) return errorResponse(503, 'NoEstate', error.message);
         throw error;
       }
-      const server = createAresMcpServer(view, options);
+      const server = createAresMcpServer(view, {
+        ...serverOptions,
+        ...(recordDecision
+          ? {
+              recordDecision: (fn: string, principal: string) => recordDecision(scope.profile, fn, principal),
+            }
+          : {}),
+      });
       const transport = new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         enableJsonResponse: true,

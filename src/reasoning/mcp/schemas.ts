@@ -2,6 +2,7 @@
  * The zod shapes of the MCP tools' inputs and outputs. The SDK turns them into the JSON Schemas clients list, and
  * validates every structured answer against them, so they describe exactly what ProfileView returns.
  */
+import { MAX_PRINCIPAL_LENGTH } from '../../runtime/inputRules.js';
 import { z } from 'zod';
 
 export const named = z.object({ id: z.string(), name: z.string() });
@@ -56,7 +57,8 @@ const contextValue = z.union([
   z.null(),
 ]);
 
-const nameRef = (what: string) => z.string().min(1).describe(what);
+// Bounded like `/v1/decide`'s fields (2,048 covers the longest ARN), so no tool call carries an unbounded name.
+const nameRef = (what: string) => z.string().min(1).max(MAX_PRINCIPAL_LENGTH).describe(what);
 const principalRef = nameRef(
   'requester: user or role name, ARN, or id (a function name stands for its role)',
 );

@@ -52,6 +52,11 @@ function answer(body: () => Record<string, unknown>): CallToolResult {
 export interface AresMcpServerOptions {
   /** The ares version the server reports (the CLI passes its own). */
   version?: string;
+  /**
+   * Writes an `explain_decision` answer to the audit log (route `mcp`) before the tool answers, as `/v1/decide`
+   * does; a rejection (the log cannot be written) turns the answer into a tool error.
+   */
+  recordDecision?: (functionRef: string, principal: string) => Promise<unknown>;
 }
 
 export function createAresMcpServer(view: ProfileView, options: AresMcpServerOptions = {}): McpServer {
@@ -140,7 +145,19 @@ export function createAresMcpServer(view: ProfileView, options: AresMcpServerOpt
       outputSchema: outputs.explainDecision,
       annotations: READ_ONLY,
     },
-    ({ principal, function: fn }) => answer(() => ({ ...view.explainDecision(principal, fn) })),
+    async ({ principal, function: fn }) => {
+      const result = answer(() => ({ ...view.explainDecision(principal, fn) }));
+      if (result.isError || !options.recordDecision) return result;
+      try {
+        await options.recordDecision(fn, principal);
+      } catch {
+        return {
+          isError: true,
+          content: [{ type: 'text', text: 'the decision could not be written to the audit log' }],
+        };
+      }
+      return result;
+    },
   );
 
   server.registerTool(

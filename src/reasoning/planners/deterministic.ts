@@ -3,7 +3,7 @@
  * requester start the function (list_user_invoke)? What does the function reach, itself and through the functions
  * it starts (list_service_reach, transitive)? What is the requester denied (list_user_deny)? The intersection is
  * what a bypass could take; find_bypass_paths then gives the witness path, and the block point is the function
- * that performs the denied access. With no requester, the function blocks only when it is a conduit.
+ * that performs the denied access. With no requester, the function blocks where some origin is blocked.
  */
 import type { PathStep } from '../../model/index.js';
 import type { Invocation, Verdict } from '../engine/types.js';
@@ -87,19 +87,23 @@ function session(invocation: Invocation): PlannerSession {
           { function: fnRef },
           'no requester: is the function the entry of some bypass?',
         );
+      // The run-time rule: with no verifiable requester, block where some origin is blocked (the function that
+      // performs its denied access); whether that origin could arrive vouched is the exact profile's to say.
       const at = findingsOf(got).filter((f) => {
-        const entry = f.path.find((s) => s.kind === 'function');
-        return entry !== undefined && (entry.id === fnRef || entry.name === fnRef);
+        const fns = f.path.filter((s) => s.kind === 'function');
+        const holder = fns[fns.length - 1];
+        return holder !== undefined && (holder.id === fnRef || holder.name === fnRef);
       });
       const first = at[0];
       if (!first)
-        return conclude({ decision: 'allow', reason: `no requester, and ${fnRef} is not a conduit` });
-      const entry = first.path.find((s) => s.kind === 'function');
+        return conclude({ decision: 'allow', reason: `no requester, and no origin is blocked at ${fnRef}` });
+      const fns = first.path.filter((s) => s.kind === 'function');
+      const holder = fns[fns.length - 1];
       return conclude({
         decision: 'block',
-        ...(entry ? { blockPoint: entry.id } : {}),
+        ...(holder ? { blockPoint: holder.id } : {}),
         path: first.path,
-        reason: `no verifiable requester at a conduit: ${fnRef} is the entry of ${at.length} bypass path(s)`,
+        reason: `no verifiable requester where ${at.length} bypass path(s) are stopped: ${fnRef}`,
         findingIds: at.map((f) => f.id),
       });
     }

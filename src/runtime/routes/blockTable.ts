@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { BlockedAccess, FunctionBlocks } from '../../model/index.js';
 import { errorResponse, json, type Handler } from '../http.js';
+import { functionProblem } from '../inputRules.js';
 import { resolveFunction, type LoadedProfile } from '../loadedProfile.js';
 
 export interface BlockTableSlice {
@@ -12,14 +13,34 @@ export interface BlockTableSlice {
   function: FunctionBlocks;
   /** Only the aliases of origins this function blocks: any other identity is not blocked here. */
   principalIds: Record<string, string>;
+  /** The public keys of the functions that may hand this one a hop token (its `upstream`). */
+  signers?: Record<string, string>;
 }
+
+const UNIQUE_ID = /^A(?:IDA|ROA)[A-Z0-9]{8,}$/;
 
 export function blockTableSlice(profile: LoadedProfile, fn: FunctionBlocks): BlockTableSlice {
   const origins = new Set(Object.keys(fn.blocked));
+  // The aliases of origins blocked here, and every alias the platform may name a requester by that does not name
+  // itself (unique ids in SQS SenderId / S3 principalId, role-session prefixes): this agent must know whom it
+  // vouches for downstream, not only whom it blocks.
   const principalIds = Object.fromEntries(
-    Object.entries(profile.snapshot.blockTable.principalIds).filter(([, id]) => origins.has(id)),
+    Object.entries(profile.snapshot.blockTable.principalIds).filter(
+      ([alias, id]) => origins.has(id) || UNIQUE_ID.test(alias) || alias.includes(':assumed-role/'),
+    ),
   );
-  return { version: profile.version, function: fn, principalIds };
+  const all = profile.snapshot.blockTable.signers ?? {};
+  const signers = Object.fromEntries(
+    Object.keys(fn.upstream ?? {})
+      .filter((id) => Object.hasOwn(all, id))
+      .map((id) => [id, all[id]!]),
+  );
+  return {
+    version: profile.version,
+    function: fn,
+    principalIds,
+    ...(Object.keys(signers).length > 0 ? { signers } : {}),
+  };
 }
 
 /** `If-None-Match` holds this entity tag (or `*`); weak tags compare equal. */
@@ -59,6 +80,8 @@ function withOverlay(fn: FunctionBlocks, extra: Record<string, BlockedAccess[]>)
 export function blockTableRoute(overlay?: BlockOverlay): Handler {
   return (request, scope) => {
     const ref = scope.params.function ?? '';
+    const problem = functionProblem(ref, 'function (path)');
+    if (problem) return errorResponse(400, 'BadRequest', problem);
     const compiled = resolveFunction(scope.profile, ref);
     if (!compiled)
       return errorResponse(

@@ -10,6 +10,7 @@ import type { ApiCaller } from '../auth.js';
 import type { ServeConfig } from '../config.js';
 import { decideAndRecord, type DecisionDeps } from '../decisionRecorder.js';
 import { errorResponse, json, type Handler } from '../http.js';
+import { functionProblem, principalProblem } from '../inputRules.js';
 import { ForwardError, lambdaTarget, type InvokeForwarder, type InvokeTarget } from '../invokeProxy.js';
 import { resolveFunction } from '../loadedProfile.js';
 
@@ -45,7 +46,12 @@ function targetOf(config: ServeConfig, refs: string[]): InvokeTarget | undefined
 export function invokeRoute(deps: InvokeDeps): Handler {
   return async (request, scope) => {
     const ref = scope.params.function ?? '';
+    const refProblem = functionProblem(ref, 'function (path)');
+    if (refProblem) return errorResponse(400, 'BadRequest', refProblem);
     const requester = requesterOf(request, scope.caller, deps.config);
+    const requesterProblem =
+      requester === undefined ? undefined : principalProblem(requester, deps.config.trustedIdentityHeader);
+    if (requesterProblem) return errorResponse(400, 'BadRequest', requesterProblem);
     if (requester === undefined)
       return errorResponse(
         401,
@@ -74,7 +80,12 @@ export function invokeRoute(deps: InvokeDeps): Handler {
         { code: 'ARES_NO_ROUTE' },
       );
 
-    const outcome = decideAndRecord(deps, scope.profile, { function: ref, principal: requester }, 'invoke');
+    const outcome = await decideAndRecord(
+      deps,
+      scope.profile,
+      { function: ref, principal: requester },
+      'invoke',
+    );
     if (outcome.decision === 'block')
       return json(403, {
         error: 'ARESBlocked',

@@ -1,6 +1,7 @@
 /** ARNs: splitting into their six segments, and wildcard patterns matched segment by segment. */
 import { compileTokens, hasVariables, resolveTokens, tokenizePattern } from './pattern.js';
 import type { PatternToken, StringMatcher } from './pattern.js';
+import { nameItems, relateNames, type NameRelation } from './namePattern.js';
 
 /** `arn:partition:service:region:account:resource`; the resource part keeps any further colons. */
 export function splitArn(arn: string): string[] | undefined {
@@ -58,10 +59,37 @@ function matchSegments(segments: readonly StringMatcher[], parts: readonly strin
 export interface ArnValue {
   text: string;
   parts: string[] | undefined;
+  /**
+   * True when the value stands for every name of a pattern (`*` in it is a name generated at deployment):
+   * a policy pattern then matches when it covers all those names, may match when it covers some.
+   */
+  pattern?: boolean;
 }
 
-export function toArnValue(text: string): ArnValue {
-  return { text, parts: splitArn(text) };
+export function toArnValue(text: string, pattern = false): ArnValue {
+  return pattern ? { text, parts: splitArn(text), pattern } : { text, parts: splitArn(text) };
+}
+
+/** Whether the resource part of an ARN holds a `*`: an id that stands for names generated at deployment. */
+export function isNamePattern(arn: string): boolean {
+  const parts = splitArn(arn);
+  return parts !== undefined && (parts[5] as string).includes('*');
+}
+
+/** How resolved policy tokens relate to a name-pattern value, segment by segment when both are ARNs. */
+function relateTokens(tokens: readonly PatternToken[], value: ArnValue): NameRelation {
+  const objectTail = value.parts?.[2] === 's3';
+  const first = tokens[0];
+  const headLiteral = value.parts !== undefined && value.parts.slice(0, 5).every((p) => !p.includes('*'));
+  if (!(first?.kind === 'text' && first.text.startsWith('arn:')) || !headLiteral || !value.parts)
+    return relateNames(tokens, nameItems(value.text, objectTail));
+  const segments = splitTokensOnColons(tokens);
+  const last = segments.length - 1;
+  for (let i = 0; i < last; i++) {
+    if (!compileTokens(segments[i] as PatternToken[])(value.parts[i] as string)) return 'none';
+  }
+  const rest = value.parts.slice(last).join(':');
+  return relateNames(segments[last] as PatternToken[], nameItems(rest, objectTail));
 }
 
 type ArnMatcher = (value: ArnValue) => boolean;
@@ -90,6 +118,7 @@ export class ArnPattern {
   readonly variables: boolean;
   private readonly fixed: ArnMatcher | undefined;
   private readonly cache = new Map<string, ArnMatcher>();
+  private readonly relations = new Map<string, NameRelation>();
 
   constructor(
     /** The pattern as written. */
@@ -115,5 +144,22 @@ export class ArnPattern {
       this.cache.set(key, matcher);
     }
     return matcher(value);
+  }
+
+  /**
+   * For a value that stands for a set of names (`value.pattern`): whether this pattern covers all of them, some
+   * or none; undefined when a variable has no value in the request.
+   */
+  relate(value: ArnValue, lookup: (key: string) => string | undefined): NameRelation | undefined {
+    const resolved = this.variables ? resolveTokens(this.tokens, lookup) : this.tokens;
+    if (!resolved) return undefined;
+    const key = `${this.variables ? JSON.stringify(resolved) : ''}\u0000${value.text}`;
+    let relation = this.relations.get(key);
+    if (relation === undefined) {
+      relation = relateTokens(resolved, value);
+      if (this.relations.size > 256) this.relations.clear();
+      this.relations.set(key, relation);
+    }
+    return relation;
   }
 }

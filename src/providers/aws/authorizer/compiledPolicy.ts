@@ -165,9 +165,23 @@ function matchResource(statement: CompiledStatement, scope: EvaluationScope): Tr
   const patterns = statement.resources;
   if (!patterns) return YES; // resource policies may omit Resource: they apply to the resource they are attached to
   let result: Tri = NO;
+  const resource = scope.request.resource;
   for (const pattern of patterns) {
     const before = scope.missingCount();
-    const matches = pattern.matches(scope.request.resource, scope.variable);
+    let matches: boolean | undefined;
+    if (resource.pattern) {
+      // A resource that stands for generated names: a pattern covering only some of them may match.
+      const relation = pattern.relate(resource, scope.variable);
+      if (relation === 'some') {
+        // What decides it is the name CloudFormation picks, named so the finding says so.
+        scope.noteUnknown(`generated name of ${resource.parts?.[5] ?? resource.text}`);
+        result = MAYBE;
+        continue;
+      }
+      matches = relation === undefined ? undefined : relation === 'all';
+    } else {
+      matches = pattern.matches(resource, scope.variable);
+    }
     if (matches === true) {
       result = YES;
       break;

@@ -31,6 +31,11 @@ export class EvaluationScope {
     return values && values.length === 1 ? values[0] : undefined;
   };
 
+  /** Something other than a context key that the answer depends on (a name generated at deployment). */
+  noteUnknown(what: string): void {
+    (this.missing ??= []).push(what);
+  }
+
   /** How many unknown keys were met so far; a rise after a lookup means that lookup met an unknown key. */
   missingCount(): number {
     return this.missing === null ? 0 : this.missing.length;

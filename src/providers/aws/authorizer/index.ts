@@ -12,4 +12,5 @@ export {
 } from './compiledPolicy.js';
 export { ArnPattern } from './arn.js';
 export { derivedContextKeys, parseRequestPrincipal, type RequestPrincipal } from './requestContext.js';
-export { splitArn, arnAccount } from './arn.js';
+export { splitArn, arnAccount, isNamePattern, toArnValue, type ArnValue } from './arn.js';
+export type { NameRelation } from './namePattern.js';

@@ -46,8 +46,10 @@ function matchAwsValue(value: string, caller: RequestPrincipal): PrincipalMatch 
 
 /** How a Principal element names the caller: the strongest match among its values. */
 export function matchPrincipal(block: PrincipalBlock, caller: RequestPrincipal): PrincipalMatch {
-  // "Permissions boundaries and session policies do not limit permissions granted using ... a wildcard (*) in the
-  // Principal element" (IAM User Guide, policy evaluation logic).
+  // A wildcard matches the calling user or session itself, so its grant is direct. AWS documents it for a wildcard
+  // narrowed by aws:PrincipalArn ("Permissions boundaries and session policies do not limit permissions granted using
+  // the aws:PrincipalArn condition key with a wildcard(*) in the Principal element", IAM User Guide, policy
+  // evaluation logic); a bare wildcard grants at least as much, as a condition only narrows an Allow.
   if (block.wildcard) return 'direct';
   let best: PrincipalMatch = 'none';
   for (const value of block.aws) {

@@ -194,7 +194,8 @@ const EMPTY_CONTEXT: ReadonlyMap<string, string[] | null> = new Map();
 const resourceCache = new Map<string, ArnValue>();
 
 /** A resource ARN split into segments, once per distinct resource. */
-function resourceValue(text: string): ArnValue {
+function resourceValue(text: string, pattern: boolean): ArnValue {
+  if (pattern) return { text, parts: splitArn(text), pattern };
   let value = resourceCache.get(text);
   if (!value) {
     value = { text, parts: splitArn(text) };
@@ -240,7 +241,7 @@ export function prepareRequest(
     context: request.context ? undefined : EMPTY_CONTEXT,
     principal,
     action: internAction(request.action),
-    resource: resourceValue(request.resource),
+    resource: resourceValue(request.resource, request.resourceIsPattern === true),
     resourceAccount,
     sameAccount: principal.account !== undefined && principal.account === resourceAccount,
     openWorld: options.missingContext !== 'absent',

@@ -7,3 +7,4 @@ export {
   servicesWithRcpSupport,
 } from './actionCatalog.js';
 export { awsManagedPolicyDocument, isAwsManagedPolicyArn } from './awsManagedPolicies.js';
+export { resourceTypeOfArn } from './resourceTypes.js';

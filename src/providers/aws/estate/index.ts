@@ -7,3 +7,5 @@ export {
   type TriggerRuleName,
 } from './triggerActions.js';
 export { RESOURCE_ACTIONS, type ResourceActions } from './resourceActions.js';
+export { POLL_ACTIONS, isPolledResource } from './pollActions.js';
+export { eventPatternContext, filterCriteriaConditions } from './eventPatterns.js';

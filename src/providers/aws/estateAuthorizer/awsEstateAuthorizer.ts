@@ -15,19 +15,60 @@ import type {
 } from '../../../model/index.js';
 import {
   authorize,
+  compilePolicy,
+  isNamePattern,
   parseRequestPrincipal,
   splitArn,
+  toArnValue,
+  type ArnPattern,
+  type ArnValue,
   statementCoversAction,
   type CompiledPolicy,
   type CompiledPolicySet,
   type CompiledStatement,
 } from '../authorizer/index.js';
 import type { ContextValue } from '../types.js';
-import { eventPatternFiredBy, RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
+import {
+  eventPatternContext,
+  eventPatternFiredBy,
+  filterCriteriaConditions,
+  isPolledResource,
+  POLL_ACTIONS,
+  RESOURCE_ACTIONS,
+  resourceFromArn,
+} from '../estate/index.js';
+import { ANONYMOUS_REQUESTER } from '../estate/requesterIds.js';
+import { collectRequesters, type EstateRequesters } from './estateRequesters.js';
 import { EstatePolicies } from './estatePolicies.js';
+import { resourcesFromPolicies } from './policyResources.js';
+import { literalPrefix, PrefixIndex } from './prefixIndex.js';
 import { objectKeysOf, ResourceIndex, type ResourceKey } from './resourceIndex.js';
 
 const INVOKE_ACTION = 'lambda:InvokeFunction';
+
+/**
+ * What an outside requester's own account lets it do is unknown; ares assumes it lets it do anything, so what it
+ * may do in the estate is exactly what the estate's resource policies grant it (and everything else is an implicit
+ * denial, as for a cross-account caller AWS checks both sides).
+ */
+const OUTSIDE_OWN_POLICIES = compilePolicy(
+  {
+    id: 'outside-requester-own-policies (unknown: assumed to allow everything)',
+    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  },
+  'identity',
+  'identity',
+);
+
+/** Who decides for a requester id: the policies it acts with and the principal the request is made as. */
+interface Acting {
+  /** The principal whose policies apply (a role for a party that assumes it, else the requester itself). */
+  policyId: string;
+  /** The principal of the request (`anonymous`, an account root, a role session, a user ARN). */
+  caller: string;
+  outside: boolean;
+  account: string | undefined;
+}
 
 interface IndexedAllow {
   requester: string;
@@ -37,8 +78,25 @@ interface IndexedAllow {
 interface RequesterIndex {
   /** Allow statements whose Resource elements are all literal ARNs, under each ARN. */
   exact: Map<string, IndexedAllow[]>;
+  /** The same lists, found by a generated name's literal prefix. */
+  exactByPrefix: PrefixIndex<IndexedAllow[]>;
   /** The other Allow statements, by the service of their actions (`*` for any). */
   patterns: Map<string, IndexedAllow[]>;
+}
+
+/**
+ * Whether a Resource pattern could name the target: a literal match, a variable left open, or, for a target that
+ * stands for generated names, a pattern that covers some of them.
+ */
+function mayName(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) !== 'none';
+  return pattern.matches(target, () => undefined) !== false;
+}
+
+/** Whether a Resource pattern names the target for certain (every name it stands for). */
+function surelyNames(pattern: ArnPattern, target: ArnValue): boolean {
+  if (target.pattern) return pattern.relate(target, () => undefined) === 'all';
+  return pattern.matches(target, () => undefined) === true;
 }
 
 function serviceOf(action: string): string {
@@ -60,38 +118,91 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   readonly cloud = 'aws' as const;
   readonly policies: EstatePolicies;
   readonly resources: ResourceIndex;
+  /** Resources known only from the policies that name them (see `resourcesFromPolicies`). */
+  private readonly namedByPolicies = new Set<string>();
   private readonly principals = new Map<string, Principal>();
   private readonly functions = new Map<string, FunctionNode>();
   /** Per bucket ARN, the object-key patterns the estate's policies name. */
   private readonly objectKeys: Map<string, Set<string>>;
-  private requesterList: Principal[] | undefined;
+  private requesterSet: EstateRequesters | undefined;
   private requesterIndex: RequesterIndex | undefined;
+  private publicAccesses: Set<string> | undefined;
 
   constructor(private readonly estate: Estate) {
     this.policies = new EstatePolicies(estate);
     this.objectKeys = this.collectObjectKeys();
-    this.resources = new ResourceIndex(estate.resources, estate.functions, this.objectKeys);
+    // Exports without an inventory name their tables and buckets only in policies: those are resources too.
+    const named = resourcesFromPolicies(estate, this.policies);
+    for (const r of named) this.namedByPolicies.add(r.id);
+    this.resources = new ResourceIndex([...estate.resources, ...named], estate.functions, this.objectKeys);
     for (const p of estate.principals) this.principals.set(p.id, p);
     for (const f of estate.functions) this.functions.set(f.id, f);
   }
 
-  /** IAM users, and roles whose trust policy lets a person or outside identity assume them. */
+  /**
+   * IAM users; roles that principals of their own account may assume; outside parties a trust policy names (other
+   * accounts, Cognito identity pools, web-identity and SAML providers) acting with the role's policies; and
+   * `anonymous` and other accounts that public entries and resource policies let in (see estateRequesters).
+   */
   requesters(): Principal[] {
-    this.requesterList ??= this.estate.principals.filter((p) => {
-      if (p.kind === 'user') return true;
-      if (p.kind !== 'role') return false;
-      const trust = this.policies.trustPolicy(p.id);
-      return (
-        trust?.statements.some(
-          (s) =>
-            s.effect === 'Allow' &&
-            !s.negatePrincipal &&
-            s.principal !== undefined &&
-            (s.principal.wildcard || s.principal.aws.length > 0 || s.principal.federated.length > 0),
-        ) ?? false
-      );
-    });
-    return this.requesterList;
+    return this.requesterRecords().list;
+  }
+
+  private requesterRecords(): EstateRequesters {
+    this.requesterSet ??= collectRequesters(this.estate, this.policies);
+    return this.requesterSet;
+  }
+
+  /** The policies and request principal that decide for a principal id (a requester's or a function's). */
+  private acting(principal: string): Acting {
+    const requester = this.requesterRecords().byId.get(principal);
+    if (requester?.actsAs !== undefined) {
+      const role = this.principals.get(requester.actsAs);
+      return {
+        policyId: requester.actsAs,
+        caller: this.requestPrincipal(requester.actsAs),
+        outside: false,
+        account: role?.account ?? parseRequestPrincipal(requester.actsAs).account,
+      };
+    }
+    if (requester?.outside === true) {
+      const caller =
+        principal === ANONYMOUS_REQUESTER ? 'anonymous' : principal.slice(principal.indexOf(':') + 1);
+      return {
+        policyId: principal,
+        caller: this.requestPrincipal(caller),
+        outside: true,
+        account: requester.account,
+      };
+    }
+    const p = this.principals.get(principal);
+    return {
+      policyId: principal,
+      caller: this.requestPrincipal(principal),
+      outside: false,
+      account: p?.account ?? parseRequestPrincipal(principal).account,
+    };
+  }
+
+  /** Accesses (`action\0resource`) of public entry points, which only `anonymous` takes. */
+  private publicEntryAccesses(): Set<string> {
+    this.publicAccesses ??= new Set(this.publicEntries().map((e) => `${e.action}\u0000${e.resource}`));
+    return this.publicAccesses;
+  }
+
+  /**
+   * Public HTTP entries: an API route with no authorization is `execute-api:Invoke` on its route, a function URL
+   * with AuthType NONE is `lambda:InvokeFunctionUrl` on the function; no IAM check is made of the caller.
+   */
+  private publicEntries(): EntryPoint[] {
+    return this.estate.triggers
+      .filter((t) => t.public === true)
+      .map((t) => ({
+        function: t.target,
+        resource: t.source,
+        action: t.source === t.target ? 'lambda:InvokeFunctionUrl' : 'execute-api:Invoke',
+        via: t.kind,
+      }));
   }
 
   private rulesByName: Map<string, Resource[]> | undefined;
@@ -118,7 +229,12 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
       (byName.length === 1 ? byName[0]?.eventRule : undefined);
     if (!rule) return trigger;
     if (!rule.enabled || rule.pattern === undefined) return undefined;
-    return { ...trigger, source: rule.bus, firedBy: [...eventPatternFiredBy(rule.pattern)] };
+    return {
+      ...trigger,
+      source: rule.bus,
+      firedBy: [...eventPatternFiredBy(rule.pattern)],
+      eventPattern: rule.pattern,
+    };
   }
 
   /** Object-key patterns (`arn:aws:s3:::bucket/prefix/*`) named by any policy of the estate, by bucket. */
@@ -150,6 +266,8 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     for (const declared of this.estate.triggers) {
       const trigger = this.throughEventRule(declared);
       if (!trigger) continue;
+      const filter = this.triggerFilter(trigger);
+      if (filter === 'impossible') continue;
       const source = this.resources.byId.get(trigger.source);
       const rule = source ? RESOURCE_ACTIONS[`${source.service}/${source.type}`] : undefined;
       for (const action of trigger.firedBy) {
@@ -158,28 +276,61 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         const objectLevel = rule?.objectLevel?.includes(action) ?? false;
         const resources = objectLevel ? objectKeysOf(trigger.source, this.objectKeys) : [trigger.source];
         for (const resource of resources)
-          entries.push({ function: trigger.target, resource, action, via: trigger.kind });
+          entries.push({ function: trigger.target, resource, action, via: trigger.kind, ...filter });
       }
     }
+    entries.push(...this.publicEntries());
     return entries;
   }
 
+  /**
+   * What a trigger's filter asks of the write or the event: an event rule's pattern pins PutEvents' `events:source`
+   * and `events:detailType` (a request context the write must carry); a mapping's filter criteria make the entry
+   * hold only for some records (listed as conditions), or never, when no filter can match the source's records.
+   */
+  private triggerFilter(trigger: Trigger): Pick<EntryPoint, 'context' | 'conditions'> | 'impossible' {
+    const out: Pick<EntryPoint, 'context' | 'conditions'> = {};
+    if (trigger.kind === 'event-bus') {
+      const context = eventPatternContext(trigger.eventPattern);
+      if (context) out.context = context;
+    }
+    if (trigger.filters && trigger.filters.length > 0) {
+      const service = splitArn(trigger.source)?.[2] ?? '';
+      const conditions = filterCriteriaConditions(trigger.filters, service);
+      if (conditions === 'impossible') return 'impossible';
+      out.conditions = conditions;
+    }
+    return out;
+  }
+
   candidateRequesters(access: Access): string[] {
+    // Anyone may call a public entry with no IAM check; `anonymous` stands for all of them.
+    if (this.publicEntryAccesses().has(`${access.action}\u0000${access.resource}`))
+      return [ANONYMOUS_REQUESTER];
     const requesters = this.requesters();
     // A resource policy can grant anyone; such resources are few, so check every requester exactly.
     if (this.policies.resourcePolicy(this.baseResource(access.resource))) return requesters.map((r) => r.id);
     const index = (this.requesterIndex ??= this.buildRequesterIndex(requesters));
     const out = new Set<string>();
+    const target = this.target(access.resource);
     for (const { requester, statement } of index.exact.get(access.resource) ?? []) {
       if (statementCoversAction(statement, access.action)) out.add(requester);
     }
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    if (target.pattern) {
+      // A literal ARN may name one of the generated names the target stands for: those are not keyed by it.
+      for (const entries of index.exactByPrefix.compatible(literalPrefix(target.text))) {
+        for (const { requester, statement } of entries) {
+          if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
+          if ((statement.resources ?? []).some((p) => mayName(p, target))) out.add(requester);
+        }
+      }
+    }
     for (const bucket of [index.patterns.get(serviceOf(access.action)), index.patterns.get('*')]) {
       for (const { requester, statement } of bucket ?? []) {
         if (out.has(requester) || !statementCoversAction(statement, access.action)) continue;
         // Variables are left open here (the exact decision settles them); conditions are not looked at yet.
         const resources = statement.resources ?? [];
-        const matches = resources.some((p) => p.matches(target, () => undefined) !== false);
+        const matches = resources.some((p) => mayName(p, target));
         if (matches !== statement.negateResources || resources.length === 0) out.add(requester);
       }
     }
@@ -188,9 +339,12 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
 
   /** Requesters' Allow statements by the exact ARN they name, or by service when they use wildcards. */
   private buildRequesterIndex(requesters: Principal[]): RequesterIndex {
-    const index: RequesterIndex = { exact: new Map(), patterns: new Map() };
+    const index: RequesterIndex = { exact: new Map(), exactByPrefix: new PrefixIndex(), patterns: new Map() };
     for (const requester of requesters) {
-      const set = this.policies.principalSet(requester.id, requester.account);
+      // Outside requesters get in only through resource policies, whose resources are checked exhaustively.
+      if (requester.outside === true) continue;
+      const acting = this.acting(requester.id);
+      const set = this.policies.principalSet(acting.policyId, acting.account);
       for (const statement of identityStatements(set, 'Allow')) {
         const entry = { requester: requester.id, statement };
         const literal =
@@ -200,9 +354,13 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
         if (literal) {
           for (const pattern of statement.resources ?? []) {
             const text = (pattern.tokens[0] as { text: string }).text;
-            const list = index.exact.get(text) ?? [];
+            let list = index.exact.get(text);
+            if (!list) {
+              list = [];
+              index.exact.set(text, list);
+              index.exactByPrefix.add(text, list);
+            }
             list.push(entry);
-            index.exact.set(text, list);
           }
           continue;
         }
@@ -266,19 +424,40 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     return [...keys];
   }
 
+  private polledSources: Map<string, string[]> | undefined;
+
+  /** Queue and stream triggers are event source mappings: Lambda polls them with the function's role. */
+  isTriggerPoll(fn: string, access: Access): boolean {
+    if (!this.polledSources) {
+      this.polledSources = new Map();
+      for (const trigger of this.estate.triggers) {
+        if (trigger.kind !== 'queue' && trigger.kind !== 'stream') continue;
+        const list = this.polledSources.get(trigger.target) ?? [];
+        list.push(trigger.source);
+        this.polledSources.set(trigger.target, list);
+      }
+    }
+    const sources = this.polledSources.get(fn);
+    if (!sources) return false;
+    return sources.some(
+      (source) =>
+        POLL_ACTIONS[serviceOf(access.action)]?.includes(access.action) === true &&
+        splitArn(source)?.[2] === serviceOf(access.action) &&
+        isPolledResource(source, access.resource),
+    );
+  }
+
   mayBeDenied(principal: string, access: Access): boolean {
     const set = this.policySetFor(principal, access);
     if (set.boundary || set.session || set.scps.length > 0 || set.rcps.length > 0) return true;
-    const target = { text: access.resource, parts: splitArn(access.resource) };
+    const target = this.target(access.resource);
     const covers = (statement: CompiledStatement): boolean => {
       if (statement.effect !== 'Deny' || !statementCoversAction(statement, access.action)) return false;
       const resources = statement.resources;
       if (!resources) return true;
       // Variables stay open (undefined counts as a possible match); conditions are left to the exact decision.
-      const named = resources.some((p) => p.matches(target, () => undefined) !== false);
-      return statement.negateResources
-        ? !resources.every((p) => p.matches(target, () => undefined) === true)
-        : named;
+      const named = resources.some((p) => mayName(p, target));
+      return statement.negateResources ? !resources.every((p) => surelyNames(p, target)) : named;
     };
     const service = serviceOf(access.action);
     const denies = (policy: CompiledPolicy): boolean =>
@@ -286,15 +465,31 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     return set.identity.some(denies) || (set.resource !== undefined && denies(set.resource));
   }
 
+  /** The access's resource as the authorizer matches it; a generated name stands for every name of its pattern. */
+  private target(resource: string): ArnValue {
+    return toArnValue(resource, this.isPattern(resource));
+  }
+
+  /** S3 object keys (`bucket/*`) are requests on objects; only a generated bucket name makes one a pattern. */
+  private isPattern(resource: string): boolean {
+    const base = this.baseResource(resource);
+    // A wildcard a policy names (`table/pay*`) is decided as written; only a name CloudFormation will generate
+    // stands for each of the names it can take.
+    return !this.namedByPolicies.has(base) && isNamePattern(base);
+  }
+
   decide(principal: string, access: Access): Decision {
-    const caller = this.requestPrincipal(principal);
+    const acting = this.acting(principal);
+    if (acting.outside && this.publicEntryAccesses().has(`${access.action}\u0000${access.resource}`))
+      return { decision: 'allow', reasons: [] };
     return authorize(
       {
-        principal: caller,
+        principal: acting.caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource),
-        ...this.knownContext(principal, caller, access),
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
+        ...this.resourceAccountOf(access.resource, acting.caller),
+        ...this.knownContext(acting, access),
       },
       this.policySetFor(principal, access),
     );
@@ -305,14 +500,15 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
    * ones the estate settles. A key left out stays unknown, so the answer may be `conditional`.
    */
   decideWithContext(principal: string, access: Access, context: Record<string, ContextValue>): Decision {
-    const caller = this.requestPrincipal(principal);
-    const known = this.knownContext(principal, caller, access).context ?? {};
+    const acting = this.acting(principal);
+    const known = this.knownContext(acting, access).context ?? {};
     return authorize(
       {
-        principal: caller,
+        principal: acting.caller,
         action: access.action,
         resource: access.resource,
-        ...this.resourceAccountOf(access.resource),
+        ...(this.isPattern(access.resource) ? { resourceIsPattern: true } : {}),
+        ...this.resourceAccountOf(access.resource, acting.caller),
         context: { ...known, ...context },
       },
       this.policySetFor(principal, access),
@@ -320,20 +516,28 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   /** Context keys the estate settles, which AWS would set on the request. */
-  private knownContext(
-    principal: string,
-    caller: string,
-    access: Access,
-  ): { context?: Record<string, string> } {
-    const context: Record<string, string> = {};
+  private knownContext(acting: Acting, access: Access): { context?: Record<string, ContextValue> } {
+    const context: Record<string, ContextValue> = {};
     // A session's ARN loses its role's path; the estate knows the role.
-    if (caller !== principal) context['aws:PrincipalArn'] = principal;
+    if (!acting.outside && acting.caller !== acting.policyId) context['aws:PrincipalArn'] = acting.policyId;
+    // An outside caller calls directly, not as a service on behalf of a resource: no source ARN or account.
+    if (acting.outside) {
+      context['aws:SourceArn'] = null;
+      context['aws:SourceAccount'] = null;
+      // An anonymous caller has no principal at all; another account's caller is known by its account.
+      if (acting.policyId === ANONYMOUS_REQUESTER) {
+        for (const key of ['aws:PrincipalAccount', 'aws:PrincipalArn', 'aws:PrincipalOrgID', 'aws:userid'])
+          context[key] = null;
+      } else if (acting.account !== undefined) context['aws:PrincipalAccount'] = acting.account;
+    }
     // Entries through a function URL exist only for AWS_IAM URLs (TRIGGER_RULES 'function-url-iam').
     if (access.action === 'lambda:InvokeFunctionUrl') context['lambda:FunctionUrlAuthType'] = 'AWS_IAM';
     return Object.keys(context).length > 0 ? { context } : {};
   }
 
   describe(id: string): { name: string; kind: string } {
+    const requester = this.requesterRecords().byId.get(id);
+    if (requester) return { name: requester.name, kind: requester.kind };
     const principal = this.principals.get(id);
     if (principal) return { name: principal.name, kind: principal.kind };
     const fn = this.functions.get(id);
@@ -348,14 +552,13 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
   }
 
   private policySetFor(principal: string, access: Access): CompiledPolicySet {
-    const p = this.principals.get(principal);
-    const base = this.policies.principalSet(
-      principal,
-      p?.account ?? parseRequestPrincipal(principal).account,
-    );
+    const acting = this.acting(principal);
+    const base: CompiledPolicySet = acting.outside
+      ? { identity: [OUTSIDE_OWN_POLICIES], scps: [], rcps: [], warnings: [] }
+      : this.policies.principalSet(acting.policyId, acting.account);
     const resourceId = this.baseResource(access.resource);
     const resource = this.policies.resourcePolicy(resourceId);
-    const account = this.resources.byId.get(resourceId)?.account ?? parseRequestPrincipal(principal).account;
+    const account = this.resources.byId.get(resourceId)?.account ?? acting.account;
     const rcps = this.policies.organizationLevels(account, 'rcp');
     return { ...base, rcps, ...(resource ? { resource } : {}) };
   }
@@ -376,9 +579,16 @@ export class AwsEstateAuthorizer implements EstateAuthorizer {
     return resource;
   }
 
-  private resourceAccountOf(resource: string): { resourceAccount?: string } {
+  private resourceAccountOf(resource: string, caller: string): { resourceAccount?: string } {
     const account = this.resources.byId.get(this.baseResource(resource))?.account;
-    return account ? { resourceAccount: account } : {};
+    if (account) return { resourceAccount: account };
+    // A pattern resource from a policy (`arn:aws:dynamodb:*:*:table/orders-*`) stands for tables of every account,
+    // the caller's own among them: deciding it as same-account keeps the reach such a table gives.
+    if (/[*?]/.test(splitArn(resource)?.[4] ?? '')) {
+      const own = parseRequestPrincipal(caller).account;
+      return own ? { resourceAccount: own } : {};
+    }
+    return {};
   }
 
   /** Errors met while compiling the estate's policies. */

@@ -3,8 +3,9 @@
  * candidates by literal-prefix range instead of by scanning every resource.
  */
 import type { FunctionNode, Resource } from '../../../model/index.js';
-import { splitArn, type ArnPattern } from '../authorizer/index.js';
+import { isNamePattern, splitArn, toArnValue, type ArnPattern } from '../authorizer/index.js';
 import { RESOURCE_ACTIONS, resourceFromArn, type ResourceActions } from '../estate/index.js';
+import { literalPrefix, PrefixIndex } from './prefixIndex.js';
 
 /** One key a resource can be requested under: its ARN, or `<bucket ARN>/*` for object-level S3 actions. */
 export interface ResourceKey {
@@ -21,6 +22,8 @@ function rulesFor(resource: Resource): ResourceActions | undefined {
 export class ResourceIndex {
   readonly byId = new Map<string, Resource>();
   private readonly keys: ResourceKey[] = [];
+  /** Keys of resources whose id stands for generated names (`*` in the resource part). */
+  private readonly patternKeys = new PrefixIndex<ResourceKey>();
   private readonly byService = new Map<string, ResourceKey[]>();
 
   /**
@@ -50,6 +53,7 @@ export class ResourceIndex {
 
   private add(key: ResourceKey): void {
     this.keys.push(key);
+    if (isNamePattern(key.resource.id)) this.patternKeys.add(literalPrefix(key.key), key);
     const list = this.byService.get(key.resource.service) ?? [];
     list.push(key);
     this.byService.set(key.resource.service, list);
@@ -84,10 +88,23 @@ export class ResourceIndex {
     const first = pattern.tokens[0];
     const prefix = first?.kind === 'text' ? first.text : '';
     const keys = prefix ? this.withPrefix(prefix) : this.keys;
-    if (pattern.variables) return keys;
-    return keys.filter(
-      (k) => pattern.matches({ text: k.key, parts: splitArn(k.key) }, () => undefined) === true,
-    );
+    const found = pattern.variables
+      ? keys
+      : keys.filter(
+          (k) => pattern.matches({ text: k.key, parts: splitArn(k.key) }, () => undefined) === true,
+        );
+    // A generated name (`stack-Table-*`) sorts apart from the concrete names it stands for: try those whose
+    // literal prefix is compatible with the pattern's.
+    if (this.patternKeys.size === 0) return found;
+    const listed = new Set(found);
+    const generated = this.patternKeys
+      .compatible(prefix)
+      .filter(
+        (k) =>
+          !listed.has(k) &&
+          (pattern.variables || pattern.relate(toArnValue(k.key, true), () => undefined) !== 'none'),
+      );
+    return generated.length > 0 ? [...found, ...generated] : found;
   }
 }
 

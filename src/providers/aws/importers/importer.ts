@@ -9,6 +9,13 @@ export interface ImportOptions {
   partition: string;
   /** Template parameter overrides from `--param K=V`. */
   params: Record<string, string>;
+  /**
+   * The CloudFormation stack the template is deployed as (see stackNames.ts). When set, `AWS::StackName` is it and
+   * resources without a name property get CloudFormation's generated name pattern `<stack>-<LogicalId>-*`.
+   */
+  stack?: string;
+  /** `Outputs.*.Export` values of every template of the scan, by export name, for `Fn::ImportValue`. */
+  exports?: ReadonlyMap<string, unknown>;
 }
 
 export const DEFAULT_IMPORT_OPTIONS: ImportOptions = {
@@ -26,6 +33,14 @@ export interface ImportInput {
   parsed: unknown;
   /** The line of every key and list item of `parsed` (by path key), when the loader parsed the text. */
   lines?: Map<string, number>;
+  /**
+   * The directory the file was found under (the scanned path, or the file's own directory when it was named):
+   * files the input points to (`${file(...)}`, an `AWS::Include` snippet, an OpenAPI or state machine definition)
+   * are read only inside it. Default: the input's directory.
+   */
+  root?: string;
+  /** Told of each file the importer reads as part of this input, so that it is not also imported on its own. */
+  onInclude?: (file: string) => void;
 }
 
 export interface Importer {

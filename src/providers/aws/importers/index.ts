@@ -13,4 +13,13 @@ export const awsImporters: readonly Importer[] = [
   cloudFormationImporter,
 ];
 export { DEFAULT_IMPORT_OPTIONS, type Importer, type ImportInput, type ImportOptions } from './importer.js';
-export { loadEstates, listInputFiles, type LoadedEstates, type LoadStats } from './loadEstate.js';
+export {
+  loadEstates,
+  loadInputFiles,
+  listInputFiles,
+  type InputFile,
+  type LoadedEstates,
+  type LoadOptions,
+  type LoadStats,
+} from './loadEstate.js';
+export { samconfigStackName, StackNamer, type StackAssignment } from './stackNames.js';

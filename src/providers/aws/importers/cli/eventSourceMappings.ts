@@ -9,6 +9,7 @@ import { resourceFromArn } from '../../estate/index.js';
 import type { Importer, ImportInput } from '../importer.js';
 import { eventSourceOf, functionArnParts, triggerOf } from '../common/awsLinks.js';
 import { EstateBuilder } from '../common/estateBuilder.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import { arrayField, isRecord, isRecordListWith, stringField, type JsonRecord } from '../common/json.js';
 
 const INACTIVE_STATES = new Set(['Disabled', 'Disabling']);
@@ -65,5 +66,7 @@ function readMapping(builder: EstateBuilder, mapping: unknown, path: string): vo
     return;
   }
   builder.addResource({ ...resourceFromArn(source.source), source: builder.at(path) });
-  builder.addTrigger(triggerOf(source.rule, source.source, target.arn, builder.at(path)));
+  const trigger = triggerOf(source.rule, source.source, target.arn, builder.at(path));
+  const filters = filterPatternsOf(mapping.FilterCriteria);
+  builder.addTrigger(filters ? { ...trigger, filters } : trigger);
 }

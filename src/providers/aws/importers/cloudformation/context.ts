@@ -6,8 +6,9 @@ import type { SourceLocation } from '../../../../model/index.js';
 import type { ArnScope } from '../../estate/index.js';
 import type { ImportOptions } from '../importer.js';
 import { EstateBuilder } from './estateBuilder.js';
+import { unreadFileNotice, type LocalFileRead, type LocalFiles } from './localFiles.js';
 import { locationOf, pathKey, type Path } from './path.js';
-import { Resolver, type TemplateResource } from './resolver.js';
+import { Resolver, isRecord, type TemplateResource } from './resolver.js';
 
 export interface ContextInput {
   file: string;
@@ -22,6 +23,8 @@ export interface ContextInput {
   /** Region the ARNs use when the input names its own (a Serverless `provider.region`). */
   region?: string;
   builder?: EstateBuilder;
+  /** Reads the local files the template points to; without it, none are read (each is a notice). */
+  files?: LocalFiles;
 }
 
 /** A customer managed policy declared in the template. */
@@ -39,6 +42,7 @@ export class ImportContext {
   readonly builder: EstateBuilder;
   readonly resources: Map<string, TemplateResource>;
   private readonly lines: Map<string, number>;
+  private readonly files: LocalFiles | undefined;
   private managedPolicies?: Map<string, TemplateManagedPolicy>;
   private readonly principalsByName = new Map<string, Map<string, string>>();
 
@@ -47,6 +51,7 @@ export class ImportContext {
     this.lines = input.lines;
     this.resources = input.resources;
     this.builder = input.builder ?? new EstateBuilder();
+    this.files = input.files;
     this.scope = {
       partition: input.options.partition,
       region: input.region ?? input.options.region,
@@ -60,6 +65,10 @@ export class ImportContext {
       conditions: input.conditions ?? {},
       resources: input.resources,
       ...(input.physicalIds ? { physicalIds: input.physicalIds } : {}),
+      ...(input.options.stack !== undefined ? { stack: input.options.stack } : {}),
+      ...(input.options.exports ? { exports: input.options.exports } : {}),
+      unresolved: (message) =>
+        this.builder.addNotice({ code: 'unresolved-reference', message, file: this.file }),
       note: (path, message, severity) =>
         severity === 'info' ? this.info(path, message) : this.error(path, message),
     });
@@ -91,6 +100,28 @@ export class ImportContext {
       location: locationOf(path, this.lines),
       severity: 'info',
     });
+  }
+
+  /**
+   * The document a location property names (`DefinitionUri`, `BodyS3Location`, `DefinitionS3Location`): a local
+   * path is read and parsed; an S3 object (`s3://...`, `{Bucket, Key}`) or anything unreadable is a notice.
+   * `what` names the document for the notice (`the OpenAPI definition`).
+   */
+  readDocument(raw: unknown, path: Path, what: string): LocalFileRead | undefined {
+    const value = this.resolve(raw, path);
+    const where = `${this.file} ${locationOf(path, this.lines)}`;
+    const unresolved = (why: string): undefined => {
+      this.builder.addNotice(unreadFileNotice(what, where, why, this.file));
+      return undefined;
+    };
+    if (isRecord(value)) {
+      const bucket = typeof value.Bucket === 'string' ? value.Bucket : '?';
+      const key = typeof value.Key === 'string' ? value.Key : '?';
+      return unresolved(`in S3 (s3://${bucket}/${key}); scan a local copy next to the template`);
+    }
+    if (typeof value !== 'string' || value.trim() === '') return unresolved('not a path ares can resolve');
+    if (!this.files) return unresolved(`in another file (${value})`);
+    return this.files.read(value.trim(), this.file, what, where);
   }
 
   resolve(value: unknown, path: Path): unknown {

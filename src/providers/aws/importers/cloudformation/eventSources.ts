@@ -77,6 +77,12 @@ export function importSubscription(ctx: ImportContext, _logicalId: string, resou
 }
 
 /** An EventBridge rule: functions among its targets are triggered by the bus (or by the schedule). */
+/** A rule's pattern as the trigger keeps it (JSON text); templates may write it as an object or as text. */
+function eventPatternOf(pattern: unknown): { eventPattern?: string } {
+  if (typeof pattern === 'string') return { eventPattern: pattern };
+  return pattern !== undefined && pattern !== null ? { eventPattern: JSON.stringify(pattern) } : {};
+}
+
 export function importRule(ctx: ImportContext, logicalId: string, resource: TemplateResource): void {
   const base = [...resource.path, 'Properties'];
   const prop = (key: string): unknown => ctx.resolve(resource.properties[key], [...base, key]);
@@ -101,6 +107,7 @@ export function importRule(ctx: ImportContext, logicalId: string, resource: Temp
         functionId,
         itemPath,
         eventPatternFiredBy(pattern),
+        eventPatternOf(pattern),
       );
     }
   });

@@ -3,6 +3,7 @@
  * by Ref/GetAtt but add nothing to the estate.
  */
 import { importApi, importHttpRoute, importRestMethod, importSamApi } from './apiGateway.js';
+import { importIdentityPoolRoleAttachment } from './cognito.js';
 import type { ImportContext } from './context.js';
 import { UnreadableProperty } from './errors.js';
 import {
@@ -49,6 +50,7 @@ export const RESOURCE_HANDLERS: Record<string, ResourceHandler> = {
   'AWS::IAM::UserPolicy': importPrincipalPolicyResource,
   'AWS::IAM::GroupPolicy': importPrincipalPolicyResource,
   'AWS::IAM::UserToGroupAddition': importUserToGroupAddition,
+  'AWS::Cognito::IdentityPoolRoleAttachment': importIdentityPoolRoleAttachment,
   'AWS::Lambda::Function': importLambdaFunction,
   'AWS::Serverless::Function': importSamFunction,
   'AWS::Lambda::Permission': importPermission,

@@ -7,6 +7,7 @@ import { awsManagedPolicyDocument, isAwsManagedPolicyArn } from '../../catalog/i
 import type { ImportContext } from './context.js';
 import type { Path } from './path.js';
 import { isRecord, isSymbolic, type TemplateResource } from './resolver.js';
+import { settleUnresolvedInPolicy } from './unresolvedInPolicy.js';
 import {
   asList,
   describe,
@@ -31,7 +32,9 @@ export function addPolicyAttachment(
   attachment: { id: string; name: string; type: PolicyType; attachedTo: string; document: unknown },
   path: Path,
 ): void {
-  ctx.builder.addPolicy({ ...attachment, source: ctx.sourceAt(path) });
+  // Unresolved values are literal text in the policy, never IAM policy variables (see unresolvedInPolicy.ts).
+  const document = settleUnresolvedInPolicy(attachment.document);
+  ctx.builder.addPolicy({ ...attachment, document, source: ctx.sourceAt(path) });
 }
 
 /** An inline identity policy: id `<principal>#inline/<name>`. */

@@ -21,8 +21,8 @@ export const cloudFormationImporter: Importer = {
   import(input, options) {
     // The loader has parsed the text already (with line numbers): do not parse it again.
     return input.lines
-      ? importTemplateValue(input.file, input.parsed, input.lines, options)
-      : importTemplateText(input.file, input.text, options);
+      ? importTemplateValue(input.file, input.parsed, input.lines, options, input.root)
+      : importTemplateText(input.file, input.text, options, input.root);
   },
 };
 
@@ -31,6 +31,7 @@ export { isCloudFormationTemplate } from './detect.js';
 export { parseTemplateText, type ParsedText } from './parseTemplateText.js';
 export { ImportContext, type ContextInput } from './context.js';
 export { EstateBuilder } from './estateBuilder.js';
+export { templateExports } from './exports.js';
 export { importResources } from './handlers.js';
 export { templateResources } from './templateModel.js';
 export { Resolver, intrinsicName, isRecord, isSymbolic, type TemplateResource } from './resolver.js';

@@ -3,6 +3,7 @@
  * policy), function URLs, event source mappings and asynchronous invocation destinations.
  */
 import { splitArn } from '../../authorizer/arn.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import type { TriggerRuleName } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import type { Path } from './path.js';
@@ -133,7 +134,7 @@ export function addFunctionUrl(
   path: Path,
 ): void {
   if (authType === 'AWS_IAM') addTrigger(ctx, 'function-url-iam', functionId, functionId, path);
-  else addUnauthenticatedHttpTrigger(ctx, functionId, functionId, path);
+  else addUnauthenticatedHttpTrigger(ctx, functionId, functionId, path, authType === 'NONE');
 }
 
 export function importFunctionUrl(ctx: ImportContext, _logicalId: string, resource: TemplateResource): void {
@@ -174,12 +175,13 @@ export function addPollerTrigger(
   functionId: string,
   path: Path,
   expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
+  filters?: string[],
 ): void {
   const declared =
     expected && !sourceArn.startsWith('arn:') ? { rule: expected, source: sourceArn } : undefined;
   const poller = pollerSource(sourceArn) ?? declared;
   if (poller) {
-    addTrigger(ctx, poller.rule, poller.source, functionId, path);
+    addTrigger(ctx, poller.rule, poller.source, functionId, path, undefined, filters ? { filters } : {});
     return;
   }
   const service = arnService(sourceArn);
@@ -218,6 +220,8 @@ export function importEventSourceMapping(
     requireString(source, [...base, 'EventSourceArn'], 'EventSourceArn'),
     functionIdOf(ctx, functionName),
     resource.path,
+    undefined,
+    filterPatternsOf(ctx.resolve(resource.properties.FilterCriteria, [...base, 'FilterCriteria'])),
   );
 }
 
@@ -244,9 +248,12 @@ export function importEventInvokeConfig(
   }
 }
 
-/** The function ARN inside an API Gateway integration URI (`...:lambda:path/2015-03-31/functions/<arn>/invocations`). */
+/**
+ * The function ARN inside an API Gateway integration URI (`...:lambda:path/2015-03-31/functions/<arn>/invocations`,
+ * or `.../2021-11-15/functions/<arn>/response-streaming-invocations` for a streaming response).
+ */
 export function functionArnInIntegrationUri(uri: string): string | undefined {
-  const match = /\/functions\/(.+?)\/invocations/.exec(uri);
+  const match = /\/functions\/(.+?)\/(?:response-streaming-)?invocations/.exec(uri);
   if (match) return match[1];
   return splitArn(uri)?.[2] === 'lambda' ? uri : undefined;
 }

@@ -30,6 +30,12 @@ export interface ResolverInput {
   physicalIds?: Map<string, string>;
   /** `info` for what is fine but only known at deployment; otherwise an error in the template. */
   note: (path: Path, message: string, severity?: 'info') => void;
+  /** The stack the template is deployed as: `AWS::StackName`, and the prefix of generated names. */
+  stack?: string;
+  /** Export name → value, from every template of the scan (`Fn::ImportValue`). */
+  exports?: ReadonlyMap<string, unknown>;
+  /** A reference that no input of the scan resolves (an import with no export, an SSM parameter value). */
+  unresolved?: (message: string) => void;
 }
 
 /** Marker for `Ref: AWS::NoValue`: the property or list item is removed. */
@@ -109,7 +115,10 @@ export class Resolver {
     return this.resolve(resource.properties[key], [...resource.path, 'Properties', key]);
   }
 
-  /** The physical name: the type's name property when set, otherwise the logical id. */
+  /**
+   * The physical name: the type's name property when set; otherwise, in a named stack, the name CloudFormation
+   * generates (`<stack>-<LogicalId>-*`, a pattern); otherwise the logical id.
+   */
   physicalName(logicalId: string): string {
     const cached = this.nameCache.get(logicalId);
     if (cached !== undefined) return cached;
@@ -120,6 +129,8 @@ export class Resolver {
     // A name that refers back to itself (A's name is B's, B's is A's) falls back to the logical id, uncached.
     if (this.resolvingNames.has(logicalId)) return logicalId;
     let name = logicalId;
+    const generate = info?.generatedName;
+    if (resource && generate && this.input.stack !== undefined) name = generate(this.input.stack, logicalId);
     if (resource && info) {
       this.resolvingNames.add(logicalId);
       try {
@@ -250,6 +261,15 @@ export class Resolver {
         return NO_VALUE;
       case 'AWS::NotificationARNs':
         return [];
+      case 'AWS::StackName':
+        return params[name] ?? this.input.stack ?? `\${${name}}`;
+      case 'AWS::StackId':
+        return (
+          params[name] ??
+          (this.input.stack !== undefined
+            ? `arn:${scope.partition}:cloudformation:${scope.region}:${scope.account}:stack/${this.input.stack}/*`
+            : `\${${name}}`)
+        );
       default:
         return params[name] ?? `\${${name}}`;
     }
@@ -265,6 +285,17 @@ export class Resolver {
         ? asText(declaration.Default)
         : undefined;
     const value = given ?? fallback;
+    if (value === undefined && !type.startsWith('AWS::SSM::Parameter::Value')) {
+      this.input.unresolved?.(
+        `parameter '${name}' has no Default; names built from it keep '\${${name}}' (give it with --param ${name}=VALUE)`,
+      );
+    } else if (value === undefined) {
+      const source = isRecord(declaration) ? asText(declaration.Default) : undefined;
+      this.input.unresolved?.(
+        `parameter '${name}' takes its value from SSM parameter ${source ? `'${source}'` : '(named at deployment)'}, ` +
+          `which is only known at deployment; give it with --param ${name}=VALUE`,
+      );
+    }
     const isList = type === 'CommaDelimitedList' || type.startsWith('List<') || type.includes('<List<');
     if (value === undefined) return isList ? [`\${${name}}`] : `\${${name}}`;
     return isList ? value.split(',').map((item) => item.trim()) : value;
@@ -361,6 +392,7 @@ export class Resolver {
       });
       return out;
     }
+    if (typeof value === 'string' && value.includes('{{resolve:')) this.dynamicReferences(value);
     if (!isRecord(value)) return value;
     const fn = intrinsicName(value);
     if (fn) return this.evalIntrinsic(fn, value[fn], [...path, fn], depth + 1);
@@ -429,7 +461,7 @@ export class Resolver {
         return ['a', 'b', 'c'].map((zone) => `${region}${zone}`);
       }
       case 'Fn::ImportValue':
-        return `\${ImportValue:${this.evalText(args, path, depth)}}`;
+        return this.importValue(this.evalText(args, path, depth));
       case 'Fn::Base64':
         return this.eval(args, path, depth);
       case 'Fn::ToJsonString':
@@ -449,6 +481,26 @@ export class Resolver {
         // Fn::Cidr, Fn::Transform (macros, AWS::Include): only known at deployment.
         return `\${${fn.replace(/^Fn::/, '')}}`;
     }
+  }
+
+  /** `{{resolve:ssm:...}}` and the like are read by CloudFormation at deployment; ares cannot know them. */
+  private dynamicReferences(text: string): void {
+    for (const match of text.matchAll(/\{\{resolve:([^}]*)\}\}/g)) {
+      this.input.unresolved?.(
+        `dynamic reference '{{resolve:${match[1]}}}' is only known at deployment; what uses it is left out`,
+      );
+    }
+  }
+
+  /** An export of another template of the scan, or a marker that names the import (and a notice). */
+  private importValue(name: string): unknown {
+    const exported = this.input.exports?.get(name);
+    if (exported !== undefined) return exported;
+    this.input.unresolved?.(
+      `Fn::ImportValue '${name}' names no export of the templates scanned, so what uses it is left out; scan the stack that exports it with this one`,
+    );
+    // Inner `${...}` (an unresolved Sub) would nest braces; the marker keeps one level.
+    return `\${ImportValue:${name.replace(/\$\{([^}]*)\}/g, '$1')}}`;
   }
 
   private unresolved(path: Path, message: string): string {

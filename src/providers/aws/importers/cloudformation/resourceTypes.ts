@@ -14,9 +14,27 @@ export interface ResourceTypeInfo {
   arn?: (scope: ArnScope, name: string, prop: (key: string) => unknown) => string;
   ref: RefKind;
   attributes: Record<string, RefKind>;
+  /**
+   * The name CloudFormation generates when no name property is set, as a pattern (`*` for the random suffix it
+   * appends at deployment); for types whose id is random (API ids, KMS key ids), a stand-in that is no pattern.
+   */
+  generatedName?: (stack: string, logicalId: string) => string;
   /** True when the type becomes a `Resource` of the estate (something a request acts on). */
   isResource?: boolean;
 }
+
+/** `<stack>-<LogicalId>-<suffix>`, the pattern of most generated names. */
+const stackName = (stack: string, logicalId: string): string => `${stack}-${logicalId}-*`;
+/** Bucket names are lower case, so CloudFormation lower-cases the generated one. */
+const bucketName = (stack: string, logicalId: string): string => stackName(stack, logicalId).toLowerCase();
+/** Step Functions and Secrets Manager leave the stack out: `<LogicalId>-<suffix>`. */
+const logicalName = (_stack: string, logicalId: string): string => `${logicalId}-*`;
+
+/**
+ * API ids and KMS key ids are random, not built from names, so no pattern describes them; `<stack>-<LogicalId>`
+ * stands in, as the logical id does outside a stack, and keeps two stacks' `ServerlessRestApi` apart.
+ */
+const standIn = (stack: string, logicalId: string): string => `${stack}-${logicalId}`;
 
 const iamPath = (prop: (key: string) => unknown): string => {
   const path = prop('Path');
@@ -25,12 +43,14 @@ const iamPath = (prop: (key: string) => unknown): string => {
 
 const FUNCTION: ResourceTypeInfo = {
   nameProperties: ['FunctionName'],
+  generatedName: stackName,
   arn: (s, n) => arnOf.function(s, n),
   ref: 'name',
   attributes: { Arn: 'arn' },
 };
 const TABLE: ResourceTypeInfo = {
   nameProperties: ['TableName'],
+  generatedName: stackName,
   arn: (s, n) => arnOf.table(s, n),
   ref: 'name',
   attributes: { Arn: 'arn', StreamArn: 'stream-arn' },
@@ -38,6 +58,7 @@ const TABLE: ResourceTypeInfo = {
 };
 const STATE_MACHINE = (nameProperty: string): ResourceTypeInfo => ({
   nameProperties: [nameProperty],
+  generatedName: logicalName,
   arn: (s, n) => arnOf.stateMachine(s, n),
   ref: 'arn',
   attributes: { Arn: 'arn', Name: 'name' },
@@ -45,6 +66,7 @@ const STATE_MACHINE = (nameProperty: string): ResourceTypeInfo => ({
 });
 const API: ResourceTypeInfo = {
   nameProperties: [],
+  generatedName: standIn,
   arn: (s, n) => arnOf.api(s, n),
   ref: 'name',
   attributes: { ApiId: 'name', RestApiId: 'name' },
@@ -56,24 +78,28 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   'AWS::Serverless::Function': FUNCTION,
   'AWS::IAM::Role': {
     nameProperties: ['RoleName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.role(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::User': {
     nameProperties: ['UserName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.user(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::Group': {
     nameProperties: ['GroupName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.group(s, n, iamPath(prop)),
     ref: 'name',
     attributes: { Arn: 'arn' },
   },
   'AWS::IAM::ManagedPolicy': {
     nameProperties: ['ManagedPolicyName'],
+    generatedName: stackName,
     arn: (s, n, prop) => arnOf.managedPolicy(s, n, iamPath(prop)),
     ref: 'arn',
     attributes: { PolicyArn: 'arn' },
@@ -83,6 +109,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   'AWS::Serverless::SimpleTable': TABLE,
   'AWS::S3::Bucket': {
     nameProperties: ['BucketName'],
+    generatedName: bucketName,
     arn: (s, n) => arnOf.bucket(s, n),
     ref: 'name',
     attributes: { Arn: 'arn' },
@@ -90,6 +117,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SQS::Queue': {
     nameProperties: ['QueueName'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.queue(s, n),
     ref: 'queue-url',
     attributes: { Arn: 'arn', QueueName: 'name', QueueUrl: 'queue-url' },
@@ -97,6 +125,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SNS::Topic': {
     nameProperties: ['TopicName'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.topic(s, n),
     ref: 'arn',
     attributes: { TopicArn: 'arn', TopicName: 'name' },
@@ -104,6 +133,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::SecretsManager::Secret': {
     nameProperties: ['Name'],
+    generatedName: logicalName,
     arn: (s, n) => arnOf.secret(s, n),
     ref: 'arn',
     attributes: { Id: 'arn' },
@@ -120,6 +150,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::Events::Rule': {
     nameProperties: ['Name'],
+    generatedName: stackName,
     arn: (s, n, prop) => {
       const bus = prop('EventBusName');
       return arnOf.rule(s, n, typeof bus === 'string' && !bus.startsWith('arn:') ? bus : 'default');
@@ -129,6 +160,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::Kinesis::Stream': {
     nameProperties: ['Name'],
+    generatedName: stackName,
     arn: (s, n) => arnOf.stream(s, n),
     ref: 'name',
     attributes: { Arn: 'arn' },
@@ -143,6 +175,7 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
   },
   'AWS::KMS::Key': {
     nameProperties: [],
+    generatedName: standIn,
     arn: (s, n) => arnOf.key(s, n),
     ref: 'name',
     attributes: { Arn: 'arn', KeyId: 'name' },

@@ -7,6 +7,7 @@ import { addApiTrigger, apiIdOf, samApiDefaultIsIam } from './apiGateway.js';
 import type { ImportContext } from './context.js';
 import { UnreadableProperty } from './errors.js';
 import { attachManagedPolicy } from './iam.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import { addPollerTrigger } from './lambda.js';
 import type { Path } from './path.js';
 import { isRecord, type TemplateResource } from './resolver.js';
@@ -80,7 +81,8 @@ const pollerEvent =
     if (disabled(event.props)) return;
     const raw = requireString(event.props[key], [...event.path, 'Properties', key], key);
     const arn = type === 'SQS' ? queueArnOf(event.ctx, raw) : raw;
-    addPollerTrigger(event.ctx, arn, event.functionId, event.path, rule);
+    const filters = filterPatternsOf(event.props.FilterCriteria);
+    addPollerTrigger(event.ctx, arn, event.functionId, event.path, rule, filters);
     addPollerPolicy(event, type);
   };
 
@@ -110,17 +112,31 @@ function eventUsesIam(event: SamEventContext, apiLogicalId: string | undefined):
   return apiLogicalId !== undefined && samApiDefaultIsIam(event.ctx, apiLogicalId);
 }
 
+/** Whether an authorizer other than IAM (Cognito, JWT, Lambda) guards the event's route: it is not anonymous. */
+function eventIsGuarded(event: SamEventContext, apiLogicalId: string | undefined): boolean {
+  const auth = event.props.Auth;
+  const authorizer = isRecord(auth) ? optionalString(auth.Authorizer) : undefined;
+  if (authorizer !== undefined) return authorizer !== 'NONE' && authorizer !== 'AWS_IAM';
+  const api = apiLogicalId !== undefined ? event.ctx.resources.get(apiLogicalId) : undefined;
+  const apiAuth = api
+    ? event.ctx.resolve(api.properties.Auth, [...api.path, 'Properties', 'Auth'])
+    : undefined;
+  const fallback = isRecord(apiAuth) ? optionalString(apiAuth.DefaultAuthorizer) : undefined;
+  return fallback !== undefined && fallback !== 'NONE' && fallback !== 'AWS_IAM';
+}
+
 const apiEvent =
   (key: string, implicit: string): EventHandler =>
   (event) => {
     const { logicalId, apiId } = eventApi(event, key, implicit);
     const iam = eventUsesIam(event, logicalId);
+    const guarded = eventIsGuarded(event, logicalId);
     const path = optionalString(event.props.Path);
     const method = optionalString(event.props.Method);
     const hasRoute = path !== undefined && method !== undefined;
     addApiTrigger(
       event.ctx,
-      hasRoute ? { apiId, method, path, iam } : { apiId, routeKey: '$default', iam },
+      hasRoute ? { apiId, method, path, iam, guarded } : { apiId, routeKey: '$default', iam, guarded },
       event.functionId,
       event.path,
     );
@@ -149,6 +165,9 @@ const ruleEvent =
       event.functionId,
       event.path,
       eventPatternFiredBy(pattern),
+      pattern !== undefined && pattern !== null
+        ? { eventPattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern) }
+        : {},
     );
     permission(event, 'events.amazonaws.com', { sourceArn: ruleArn(event, nameKey, bus) });
   };

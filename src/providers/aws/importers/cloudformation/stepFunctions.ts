@@ -22,7 +22,10 @@ function substitute(value: unknown, substitutions: Record<string, string>): unkn
   return value;
 }
 
-/** The state machine definition as an object, from Definition or DefinitionString; undefined when external. */
+/**
+ * The state machine definition as an object: from Definition, DefinitionString, or a local file named by
+ * DefinitionUri / DefinitionS3Location; undefined when it cannot be read (reported).
+ */
 function readDefinition(
   ctx: ImportContext,
   resource: TemplateResource,
@@ -58,10 +61,19 @@ function readDefinition(
     }
   }
   for (const key of ['DefinitionUri', 'DefinitionS3Location']) {
-    if (resource.properties[key] !== undefined) {
-      ctx.info([...base, key], 'the definition is in another file; the functions it invokes are not read');
-      return { path: [...base, key] };
+    if (resource.properties[key] === undefined) continue;
+    // A definition file is read as Step Functions reads it: DefinitionSubstitutions apply, intrinsics do not.
+    const path = [...base, key];
+    const read = ctx.readDocument(resource.properties[key], path, 'the state machine definition');
+    if (!read) return { path };
+    if (!isRecord(read.value)) {
+      ctx.builder.addError({
+        file: read.file,
+        message: 'the state machine definition is not a mapping; the functions it invokes are not read',
+      });
+      return { path };
     }
+    return { definition: substitute(read.value, substitutions), path };
   }
   return { path: base };
 }

@@ -2,7 +2,7 @@
  * Trigger edges and the function resource policies that event sources need, shared by plain CloudFormation,
  * SAM events and the Serverless Framework. Which actions fire a trigger comes from TRIGGER_RULES only.
  */
-import type { TriggerKind } from '../../../../model/index.js';
+import type { Trigger, TriggerKind } from '../../../../model/index.js';
 import { TRIGGER_RULES, arnOf, resourceFromArn, type TriggerRuleName } from '../../estate/index.js';
 import type { ImportContext } from './context.js';
 import { addPolicyAttachment } from './iam.js';
@@ -28,6 +28,7 @@ export function addTrigger(
   target: string,
   path: Path,
   firedBy: readonly string[] = TRIGGER_RULES[rule].firedBy,
+  filter: Pick<Trigger, 'eventPattern' | 'filters'> = {},
 ): void {
   ctx.builder.addTrigger({
     cloud: 'aws',
@@ -35,6 +36,7 @@ export function addTrigger(
     source,
     target,
     firedBy: [...firedBy],
+    ...filter,
     location: ctx.sourceAt(path),
   });
   if (RESOURCE_SOURCES.has(rule) && source.startsWith('arn:') && !isSymbolic(source)) {
@@ -42,15 +44,28 @@ export function addTrigger(
   }
 }
 
-/** An HTTP entry point without IAM auth (public, or an authorizer IAM does not see): no action fires it. */
+/**
+ * An HTTP entry point without IAM auth: no IAM action fires it. `isPublic` when no authorizer guards it either
+ * (authorization NONE), so that the requester `anonymous` starts the function; an authorizer IAM does not see
+ * (Cognito, JWT, a Lambda authorizer) is not anonymous.
+ */
 export function addUnauthenticatedHttpTrigger(
   ctx: ImportContext,
   source: string,
   target: string,
   path: Path,
+  isPublic = false,
 ): void {
   const kind: TriggerKind = TRIGGER_RULES['api-iam'].kind;
-  ctx.builder.addTrigger({ cloud: 'aws', kind, source, target, firedBy: [], location: ctx.sourceAt(path) });
+  ctx.builder.addTrigger({
+    cloud: 'aws',
+    kind,
+    source,
+    target,
+    firedBy: [],
+    ...(isPublic ? { public: true } : {}),
+    location: ctx.sourceAt(path),
+  });
 }
 
 /** S3 notification event names → the trigger rule; names of other event families are returned as unmodelled. */

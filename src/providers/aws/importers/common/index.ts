@@ -2,3 +2,4 @@
 export { EstateBuilder } from './estateBuilder.js';
 export * from './awsLinks.js';
 export * from './json.js';
+export { filterPatternsOf } from './filterCriteria.js';

@@ -32,6 +32,7 @@ import {
   type ServerlessFunction,
 } from './app.js';
 import type { ExecutionRoles } from './roles.js';
+import { unresolvedEventSource } from './unresolved.js';
 
 type Path = (string | number)[];
 
@@ -79,6 +80,11 @@ function isIamAuthorizer(authorizer: unknown): boolean {
   return type?.toLowerCase() === 'aws_iam';
 }
 
+/** An authorizer that is not IAM (Cognito, JWT, a Lambda authorizer) guards the route: it is not anonymous. */
+function isGuardedBy(authorizer: unknown): boolean {
+  return authorizer !== undefined && authorizer !== null && !isIamAuthorizer(authorizer);
+}
+
 /** `GET path` as a string, or `{ method, path }`. */
 function methodAndPath(value: unknown): { method?: string; path?: string } {
   if (typeof value === 'string') {
@@ -101,7 +107,13 @@ const http: EventHandler = (event) => {
   addDeclaredResource(event, arnOf.api(event.ctx.scope, apiId));
   addApiTrigger(
     event.ctx,
-    { apiId, method, path, iam: isIamAuthorizer(field(event.value, 'authorizer')) },
+    {
+      apiId,
+      method,
+      path,
+      iam: isIamAuthorizer(field(event.value, 'authorizer')),
+      guarded: isGuardedBy(field(event.value, 'authorizer')),
+    },
     event.fn.id,
     event.path,
   );
@@ -114,11 +126,12 @@ const httpApi: EventHandler = (event) => {
   const apiId = httpApiId(event.app);
   addDeclaredResource(event, arnOf.api(event.ctx.scope, apiId));
   const iam = isIamAuthorizer(field(event.value, 'authorizer'));
+  const guarded = isGuardedBy(field(event.value, 'authorizer'));
   const { method, path } = methodAndPath(event.value);
   const route =
     event.value === '*' || !method || !path
-      ? { apiId, routeKey: '$default', iam }
-      : { apiId, method, path, iam };
+      ? { apiId, routeKey: '$default', iam, guarded }
+      : { apiId, method, path, iam, guarded };
   addApiTrigger(event.ctx, route, event.fn.id, event.path);
   permission(event, 'HttpApi', 'apigateway.amazonaws.com', {
     sourceArn: `${arnOf.api(event.ctx.scope, apiId)}/*`,
@@ -147,7 +160,10 @@ function pollerEvent(
   sourceArn: string,
   expected?: 'sqs' | 'kinesis' | 'dynamodb-stream',
 ): void {
-  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path, expected);
+  // `filterPatterns` lists the patterns as objects; Lambda's FilterCriteria holds them as JSON text.
+  const patterns = isRecord(event.value) ? event.value.filterPatterns : undefined;
+  const filters = Array.isArray(patterns) ? patterns.map((p) => JSON.stringify(p)) : undefined;
+  addPollerTrigger(event.ctx, sourceArn, event.fn.id, event.path, expected, filters);
   const rule = pollerSource(sourceArn)?.rule;
   const actions = rule ? POLLER_ACTIONS[rule] : undefined;
   if (actions)
@@ -227,7 +243,15 @@ function busEvent(event: EventContext, busValue: unknown, pattern: unknown, kind
   const busArn = eventBusArnOf(event.ctx, bus);
   // A bus named (not referenced by ARN) in the event is created by the Framework.
   if (bus && !bus.startsWith('arn:') && bus !== 'default') addDeclaredResource(event, busArn);
-  addTrigger(event.ctx, 'eventbridge', busArn, event.fn.id, event.path, eventPatternFiredBy(pattern));
+  addTrigger(
+    event.ctx,
+    'eventbridge',
+    busArn,
+    event.fn.id,
+    event.path,
+    eventPatternFiredBy(pattern),
+    isRecord(pattern) ? { eventPattern: JSON.stringify(pattern) } : {},
+  );
   permission(event, 'EventBridge', 'events.amazonaws.com', { sourceArn: ruleArn(event, kind, bus) });
 }
 
@@ -319,6 +343,11 @@ export function importEvents(
     }
     try {
       const value = isRecord(raw) ? ctx.resolve(raw[type], path) : undefined;
+      const variable = unresolvedEventSource(value);
+      if (variable !== undefined) {
+        ctx.info(path, `${type} event skipped: its source names ${variable}, which is not resolved`);
+        return;
+      }
       handler({ ctx, app, fn, roles, value, path, index });
     } catch (error) {
       if (error instanceof UnreadableProperty) ctx.error(error.path, error.problem);

@@ -4,6 +4,7 @@
  * (function, role, API, topic and bucket logical ids) so intrinsics resolve, import those CloudFormation
  * resources with the CloudFormation importer, then import functions, roles and events.
  */
+import { dirname } from 'node:path';
 import type { Estate } from '../../../../model/index.js';
 import { arnOf } from '../../estate/index.js';
 import {
@@ -132,11 +133,32 @@ function addFrameworkResources(resources: Map<string, TemplateResource>, app: Se
   add('ServerlessDeploymentBucket', 'AWS::S3::Bucket', {}, ['provider']);
 }
 
+/** One `unresolved-reference` notice per variable that stays as written, saying what the importer does then. */
+function reportUnresolved(
+  builder: EstateBuilder,
+  file: string,
+  variables: VariableResolver,
+  doc: unknown,
+): void {
+  for (const { text, path, reason } of variables.unresolved(doc)) {
+    builder.addNotice({
+      code: 'unresolved-reference',
+      file,
+      message:
+        `${text} (first at ${path || 'the top level'}) is not resolved: ${reason}. ` +
+        'A function event whose source names it is skipped, a provider or function IAM statement drops the resources naming it; elsewhere it stays as written.',
+    });
+  }
+}
+
 export function importServerlessValue(
   file: string,
   raw: unknown,
   lines: Map<string, number>,
   options: ImportOptions,
+  /** `file()` reads nothing outside this directory (default: the directory of the configuration). */
+  root: string = dirname(file),
+  onInclude?: (file: string) => void,
 ): Estate {
   if (!isRecord(raw)) throw new TemplateParseError(file, 'the configuration is not a mapping');
   const variables = new VariableResolver({
@@ -144,10 +166,12 @@ export function importServerlessValue(
     params: options.params,
     account: options.account,
     defaultRegion: options.region,
+    files: { serviceDir: dirname(file), root, ...(onInclude ? { onRead: onInclude } : {}) },
   });
   const doc = variables.resolve(raw) as Record<string, unknown>;
   const app = readApp(doc, variables, options);
   const builder = new EstateBuilder();
+  reportUnresolved(builder, file, variables, doc);
   if (!isRecord(doc.functions) && !Array.isArray(doc.functions) && doc.functions !== undefined) {
     builder.addError({
       file,
@@ -190,7 +214,13 @@ export function importServerlessValue(
   return builder.build();
 }
 
-export function importServerlessText(file: string, text: string, options: ImportOptions): Estate {
+export function importServerlessText(
+  file: string,
+  text: string,
+  options: ImportOptions,
+  root?: string,
+  onInclude?: (file: string) => void,
+): Estate {
   const { value, lines } = parseTemplateText(file, text);
-  return importServerlessValue(file, value, lines, options);
+  return importServerlessValue(file, value, lines, options, root, onInclude);
 }

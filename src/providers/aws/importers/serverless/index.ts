@@ -21,10 +21,10 @@ export const serverlessImporter: Importer = {
   import(input, options) {
     // The loader has parsed the text already (with line numbers): do not parse it again.
     return input.lines
-      ? importServerlessValue(input.file, input.parsed, input.lines, options)
-      : importServerlessText(input.file, input.text, options);
+      ? importServerlessValue(input.file, input.parsed, input.lines, options, input.root, input.onInclude)
+      : importServerlessText(input.file, input.text, options, input.root, input.onInclude);
   },
 };
 
 export { isServerlessAwsConfig } from './detect.js';
-export { VariableResolver, type VariableContext } from './variables.js';
+export { VariableResolver, type VariableContext, type UnresolvedReference } from './variables.js';

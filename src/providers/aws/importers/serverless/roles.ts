@@ -9,6 +9,7 @@ import { addPolicyAttachment, attachInlinePolicy, attachManagedPolicy } from '..
 import { managedPolicyArn, serviceTrustPolicy } from '../cloudformation/samRoles.js';
 import { asList, optionalString, roleArnOf } from '../cloudformation/values.js';
 import type { ServerlessApp, ServerlessFunction } from './app.js';
+import { firstUnresolved, withoutUnresolved } from './unresolved.js';
 
 interface FrameworkRole {
   id: string;
@@ -63,6 +64,10 @@ export class ExecutionRoles {
 
   private existingRole(value: unknown, path: (string | number)[]): string | undefined {
     const resolved = optionalString(this.ctx.resolve(value, path));
+    if (resolved !== undefined && firstUnresolved(resolved) !== undefined) {
+      this.ctx.info(path, `the execution role ${resolved} is not resolved; the function identity is unknown`);
+      return undefined;
+    }
     if (!resolved) {
       this.ctx.error(path, 'the execution role cannot be resolved; the function identity is unknown');
       return undefined;
@@ -111,12 +116,22 @@ export class ExecutionRoles {
   }
 
   private statementsAt(value: unknown, path: (string | number)[]): unknown[] {
-    return asList(this.ctx.resolve(value, path));
+    return asList(this.ctx.resolve(value, path)).flatMap((statement, i) => {
+      const kept = withoutUnresolved(statement, (what, variable) =>
+        this.ctx.info([...path, i], `${what} is left out: it names ${variable}, which is not resolved`),
+      );
+      return kept === undefined ? [] : [kept];
+    });
   }
 
   private attachManaged(roleId: string, values: { value: unknown; path: (string | number)[] }[]): void {
     for (const { value, path } of values) {
       asList(this.ctx.resolve(value, path)).forEach((arn, i) => {
+        const variable = firstUnresolved(arn);
+        if (variable !== undefined) {
+          this.ctx.info([...path, i], `managed policy left out: it names ${variable}, which is not resolved`);
+          return;
+        }
         const text = optionalString(arn);
         const full = text ? (managedPolicyArn(this.ctx, text) ?? text) : arn;
         attachManagedPolicy(this.ctx, roleId, full, 'identity', [...path, i]);

@@ -191,6 +191,7 @@ export function importRuleTarget(ctx: TfContext, resource: TfResource): void {
     const busId = ruleBus?.startsWith('arn:') ? ruleBus : arnOf.eventBus(ctx.scopeOf(rule), busName(ruleBus));
     const trigger = triggerOf('eventbridge', busId, fn, at);
     trigger.firedBy = [...eventPatternFiredBy(stringValue(rule.values, 'event_pattern'))];
+    trigger.eventPattern = stringValue(rule.values, 'event_pattern');
     ctx.builder.addTrigger(trigger);
   } else if (stringValue(rule.values, 'schedule_expression')) {
     ctx.builder.addTrigger(triggerOf('schedule', ruleId, fn, at));

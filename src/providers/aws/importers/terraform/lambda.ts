@@ -5,6 +5,7 @@
 import type { FunctionNode } from '../../../../model/index.js';
 import { resourceFromArn } from '../../estate/index.js';
 import { eventSourceOf, triggerOf } from '../common/awsLinks.js';
+import { filterPatternsOf } from '../common/filterCriteria.js';
 import { isRecord, type JsonRecord } from '../common/json.js';
 import { stringValue, valueAt, type LinkSpec, type TfContext } from './context.js';
 import type { TfResource } from './showJson.js';
@@ -142,7 +143,9 @@ export function importEventSourceMapping(ctx: TfContext, resource: TfResource): 
     return;
   }
   ctx.builder.addResource({ ...resourceFromArn(source.source), source: ctx.builder.at(resource.address) });
-  ctx.builder.addTrigger(triggerOf(source.rule, source.source, target, ctx.builder.at(resource.address)));
+  const trigger = triggerOf(source.rule, source.source, target, ctx.builder.at(resource.address));
+  const filters = filterPatternsOf(resource.values.filter_criteria);
+  ctx.builder.addTrigger(filters ? { ...trigger, filters } : trigger);
 }
 
 /** aws_lambda_function_url: with AWS_IAM auth, whoever may call InvokeFunctionUrl on the function invokes it. */
@@ -153,10 +156,16 @@ export function importFunctionUrl(ctx: TfContext, resource: TfResource): void {
   if (auth === 'AWS_IAM') {
     ctx.builder.addTrigger(triggerOf('function-url-iam', fn, fn, ctx.builder.at(resource.address)));
   } else if (auth === 'NONE') {
-    ctx.builder.info(
-      `function URL of ${fn} has authorization NONE: whoever its function policy allows invokes it without IAM; not modelled as a trigger`,
-      resource.address,
-    );
+    // No credentials at all: the requester `anonymous` starts the function through its URL.
+    ctx.builder.addTrigger({
+      cloud: 'aws',
+      kind: 'http',
+      source: fn,
+      target: fn,
+      firedBy: [],
+      public: true,
+      location: ctx.builder.at(resource.address),
+    });
   } else {
     ctx.builder.info(
       'authorization_type is unknown until apply; function URL not imported',

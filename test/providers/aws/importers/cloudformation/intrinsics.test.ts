@@ -45,9 +45,19 @@ describe('intrinsic functions', () => {
     expect(data[3]!.Resource).toBe('arn:aws:s3:::uploads-bucket/*');
   });
 
-  it('keeps ImportValue, parameters without a value and SSM-backed parameters symbolic', () => {
-    expect(data[4]!.Resource).toBe('${ImportValue:shared-table-arn}');
-    expect(data[5]!.Resource).toBe(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/\${Owner}/\${Secret}`);
+  it('keeps an unresolved ImportValue and parameters without a value as literal text in a policy (no IAM variable), with notices', () => {
+    // `${...}` in a Resource would be an IAM policy variable: a conditional grant on whatever the key may hold.
+    // `${$}` is IAM's literal dollar, so the Resource names the unknown text itself.
+    expect(data[4]!.Resource).toBe('${$}{ImportValue:shared-table-arn}');
+    expect(data[5]!.Resource).toBe(`arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/\${$}{Owner}/\${$}{Secret}`);
+    const notices = estate.notices.filter((n) => n.code === 'unresolved-reference');
+    expect(notices.map((n) => n.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("Fn::ImportValue 'shared-table-arn' names no export"),
+        expect.stringContaining("parameter 'Secret' takes its value from SSM parameter"),
+        expect.stringContaining("parameter 'Owner' has no Default"),
+      ]),
+    );
   });
 
   it('evaluates GetAZs, Select, Equals/Not/And/Or conditions and drops AWS::NoValue', () => {

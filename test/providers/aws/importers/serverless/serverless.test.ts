@@ -38,9 +38,9 @@ describe('serverless.yml with provider.iamRoleStatements (old style)', () => {
       Action: ['dynamodb:PutItem', 'dynamodb:GetItem'],
       Resource: `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders-dev`,
     });
-    expect(inline[1]!.Resource).toBe('arn:aws:ssm:eu-west-1:*:parameter${ssm:/shop/secret}');
-    expect(inline[2]!.Resource).toBe(`arn:aws:sqs:eu-west-1:${ACCOUNT}:shop-work-dev`);
-    expect(inline.slice(3).map((s) => s.Action)).toEqual([
+    // The ssm statement's only resource names `${ssm:/shop/secret}`, unresolved: the statement is left out.
+    expect(inline[1]!.Resource).toBe(`arn:aws:sqs:eu-west-1:${ACCOUNT}:shop-work-dev`);
+    expect(inline.slice(2).map((s) => s.Action)).toEqual([
       ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
       ['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream', 'dynamodb:ListStreams'],
     ]);
@@ -78,8 +78,24 @@ describe('serverless.yml with provider.iamRoleStatements (old style)', () => {
     expect(policy(estate, `${worker}#permission/WorkerUrlPermission`).attachedTo).toBe(worker);
   });
 
-  it('reports events it does not model', () => {
+  it('reports events it does not model, and the unresolved ssm variable once', () => {
+    expect(estate.notices).toEqual([
+      expect.objectContaining({
+        code: 'unresolved-reference',
+        message: expect.stringMatching(
+          /^\$\{ssm:\/shop\/secret\} \(first at custom\.secretPath\).*--param ssm:\/shop\/secret=VALUE/,
+        ),
+      }),
+      expect.objectContaining({
+        code: 'unresolved-reference',
+        message: expect.stringContaining('${self:custom.secretPath}'),
+      }),
+    ]);
     expect(estate.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('is left out: it names ${self:custom.secretPath}'),
+        severity: 'info',
+      }),
       expect.objectContaining({
         message: 'event type cloudwatchLog is not modelled as a trigger',
         location: 'functions.worker.events[5].cloudwatchLog (line 50)',

@@ -55,4 +55,28 @@ describe('Serverless Framework variables', () => {
     const r = resolver({ dollars: "$& and $'" });
     expect(r.resolve('x ${self:dollars} y')).toBe("x $& and $' y");
   });
+
+  it('takes param: from --param, then params.<stage>, then params.default', () => {
+    const config = {
+      params: { prod: { domain: 'shop.example' }, default: { domain: 'dev.example', tier: 'free' } },
+    };
+    expect(resolver(config).resolve('${param:domain}')).toBe('dev.example');
+    expect(resolver(config, { stage: 'prod' }).resolve('${param:domain}-${param:tier}')).toBe(
+      'shop.example-free',
+    );
+    expect(resolver(config, { domain: 'cli.example' }).resolve('${param:domain}')).toBe('cli.example');
+  });
+
+  it('gives up on values that double at every step, and on chains of references too long to follow', () => {
+    const fan: Record<string, string> = { f40: 'x' };
+    for (let i = 0; i < 40; i++) fan[`f${i}`] = `\${self:f${i + 1}}\${self:f${i + 1}}`;
+    const r = resolver(fan);
+    const doc = r.resolve(fan) as Record<string, string>;
+    expect(doc.f0!.length).toBeLessThan(1000);
+    expect(r.unresolved(doc)[0]?.reason).toMatch(/grows longer than/);
+    const chain: Record<string, string> = { k500: 'end' };
+    for (let i = 0; i < 500; i++) chain[`k${i}`] = `\${self:k${i + 1}}`;
+    const c = resolver(chain);
+    expect(c.unresolved(c.resolve('${self:k0}'))[0]?.reason).toBe('variables nest too deeply');
+  });
 });

@@ -204,10 +204,14 @@ describe('terraform plan: triggers', () => {
     );
   });
 
-  it('makes an AWS_IAM function URL a trigger sourced at the function, and notes a public one', () => {
+  it('makes an AWS_IAM function URL a trigger sourced at the function, and a public one an entry of anonymous', () => {
     expect(triggerOf(fn('orders'), 'http')).toEqual([[fn('orders'), ['lambda:InvokeFunctionUrl']]]);
-    expect(triggerOf(fn('thumbs'), 'http')).toEqual([]);
-    expect(notesAt('aws_lambda_function_url.thumbs_public')[0]).toMatch(/authorization NONE/);
+    // AuthType NONE: no IAM action fires it; it is public, so the requester `anonymous` starts the function.
+    expect(triggerOf(fn('thumbs'), 'http')).toEqual([[fn('thumbs'), []]]);
+    expect(estate.triggers.find((t) => t.target === fn('thumbs') && t.kind === 'http')?.public).toBe(true);
+    expect(
+      estate.triggers.find((t) => t.target === fn('orders') && t.kind === 'http')?.public,
+    ).toBeUndefined();
   });
 
   it('links state machines to the functions their definition invokes, or, when it is unknown, refers to', () => {
