@@ -2,6 +2,7 @@
  * The `ares` command dispatcher: thin commands over the modules. Every failure the user can cause ends with exit 2
  * and one line naming the input and the problem; an unexpected failure says so without a stack trace.
  */
+import { drillHelp, runDrillCommand } from './commands/drill.js';
 import { explainHelp, runExplain } from './commands/explain.js';
 import { instrumentHelp, runInstrument } from './commands/instrument.js';
 import { keysHelp, runKeys } from './commands/keys.js';
@@ -25,6 +26,7 @@ Commands:
   mcp                       serve the profile as MCP tools over stdio (for LLM agents)
   explain <principal> <fn>  show how the reasoning engine decides an invocation
   instrument <dir|template> wrap function handlers with the ares agent
+  drill <paths...>          prove blocking: replay every finding through the real agents
 
 Run 'ares <command> --help' for a command's options.`;
 
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   mcp: { run: runMcp, help: mcpHelp },
   instrument: { run: runInstrument, help: instrumentHelp },
   explain: { run: runExplain, help: explainHelp },
+  drill: { run: runDrillCommand, help: drillHelp },
 };
 
 /** Where the command line writes; tests pass their own. */

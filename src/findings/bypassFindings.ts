@@ -34,7 +34,11 @@ export function findingId(kind: string, parts: string[]): string {
     .slice(0, 16)}`;
 }
 
-function witnessPath(path: BypassPath, authorizer: EstateAuthorizer): PathStep[] {
+/** A path in the `path` shape of findings: requester, event sources and functions, the resource last. */
+export function witnessPath(
+  path: Pick<BypassPath, 'principal' | 'entry' | 'hops' | 'access'>,
+  authorizer: EstateAuthorizer,
+): PathStep[] {
   const step = (id: string, edge: string, kind?: string): PathStep => {
     const described = authorizer.describe(id);
     return { id, name: described.name, kind: kind ?? described.kind, edge };

@@ -29,3 +29,4 @@ export type { Access, EntryPoint, UserInvoke, ReachEdge } from './reachability.j
 export type { EstateAuthorizer } from './estateAuthorizer.js';
 export type { BlockTable, FunctionBlocks, BlockedAccess } from './blockTable.js';
 export type { ProfileSnapshot } from './profileSnapshot.js';
+export type { ArrivalMode, DrillAttack, DrillLegit, DrillReport } from './drill.js';

@@ -12,6 +12,7 @@ export { accessKey, type ReachabilityProfile, type ProfileStats } from './reacha
 export {
   stronglyConnectedComponents,
   shortestPaths,
+  pathTo,
   type FunctionEdge,
   type FunctionGraph,
 } from './functionGraph.js';
