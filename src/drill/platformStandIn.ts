@@ -20,10 +20,8 @@ export type PlatformHandler = (event: unknown, context: unknown) => Promise<unkn
 export interface PlatformEstate {
   account: string;
   region: string;
-  /** Access key id → the principal id (requester or function identity) the credential belongs to. */
-  callers: Map<string, string>;
-  /** Principal id → the unique id the platform shows for it (`AIDA…`, `AROA…:session`). */
-  uniqueIds: Map<string, string>;
+  /** Access key id → who the credential belongs to. */
+  callers: Map<string, Caller>;
   /** Function name → its handler (already wrapped by the agent). */
   functions: Map<string, PlatformHandler>;
   /** Function id → function name. */
@@ -32,6 +30,12 @@ export interface PlatformEstate {
   entries: EntryPoint[];
   /** Whether `principal` may do `access` (IAM, as the estate's authorizer decides it). */
   allows(principal: string, access: Access): boolean;
+}
+
+/** Who makes a request: the principal IAM decides for, and the id the platform shows (`AIDA…`, `AROA…:session`). */
+export interface Caller {
+  principal: string;
+  sender: string;
 }
 
 /** What one delivery to a function came to. */
@@ -121,9 +125,9 @@ export class PlatformStandIn {
    * A write to an event source by `caller`: checked against IAM, then delivered to every function it triggers in
    * the event shape of the trigger kind. Returns false when IAM refused the write.
    */
-  async write(caller: string, access: Access, message: SourceMessage): Promise<boolean> {
-    if (!this.estate.allows(caller, access)) {
-      this.refusals.push({ caller, access });
+  async write(caller: Caller, access: Access, message: SourceMessage): Promise<boolean> {
+    if (!this.estate.allows(caller.principal, access)) {
+      this.refusals.push({ caller: caller.principal, access });
       return false;
     }
     for (const entry of this.triggered(access.resource, access.action)) {
@@ -134,9 +138,9 @@ export class PlatformStandIn {
     return true;
   }
 
-  private eventFor(entry: EntryPoint, access: Access, caller: string, message: SourceMessage): unknown {
+  private eventFor(entry: EntryPoint, access: Access, caller: Caller, message: SourceMessage): unknown {
     const { account, region } = this.estate;
-    const unique = this.estate.uniqueIds.get(caller) ?? caller;
+    const unique = caller.sender;
     switch (entry.via) {
       case 'queue':
         return sqsEvent(access.resource, region, message, unique);
@@ -212,14 +216,14 @@ export class PlatformStandIn {
     res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"not spoken by the drill"}');
   }
 
-  private callerOf(req: IncomingMessage): string | undefined {
+  private callerOf(req: IncomingMessage): Caller | undefined {
     const auth = String(req.headers.authorization ?? '');
     const key = /Credential=([^/,\s]+)\//.exec(auth)?.[1];
     return key === undefined ? undefined : this.estate.callers.get(key);
   }
 
-  private denied(res: ServerResponse, caller: string | undefined, access: Access, json = true): void {
-    this.refusals.push({ caller: caller ?? 'anonymous', access });
+  private denied(res: ServerResponse, caller: Caller | undefined, access: Access, json = true): void {
+    this.refusals.push({ caller: caller?.principal ?? 'anonymous', access });
     res
       .writeHead(403, {
         'content-type': json ? 'application/x-amz-json-1.0' : 'text/xml',
@@ -236,12 +240,13 @@ export class PlatformStandIn {
     ref: string,
     req: IncomingMessage,
     body: string,
-    caller: string | undefined,
+    caller: Caller | undefined,
     res: ServerResponse,
   ): Promise<void> {
     const name = ref.split(':function:').pop()!.split(':')[0]!;
     const access = { resource: this.functionArn(name), action: 'lambda:InvokeFunction' };
-    if (caller === undefined || !this.estate.allows(caller, access)) return this.denied(res, caller, access);
+    if (caller === undefined || !this.estate.allows(caller.principal, access))
+      return this.denied(res, caller, access);
     const header = req.headers['x-amz-client-context'];
     const clientContext =
       typeof header === 'string' ? parseJson(Buffer.from(header, 'base64').toString('utf8')) : undefined;
@@ -268,7 +273,7 @@ export class PlatformStandIn {
   private async sqs(
     operation: string,
     body: string,
-    caller: string | undefined,
+    caller: Caller | undefined,
     res: ServerResponse,
   ): Promise<void> {
     const input = parseJson(body) as {
@@ -294,7 +299,7 @@ export class PlatformStandIn {
       .end(JSON.stringify({ MessageId: randomUUID(), MD5OfMessageBody: '' }));
   }
 
-  private async sns(body: string, caller: string | undefined, res: ServerResponse): Promise<void> {
+  private async sns(body: string, caller: Caller | undefined, res: ServerResponse): Promise<void> {
     const form = new URLSearchParams(body);
     const resource = form.get('TopicArn') ?? '';
     const access = { resource, action: 'sns:Publish' };
@@ -318,7 +323,7 @@ export class PlatformStandIn {
   private async events(
     operation: string,
     body: string,
-    caller: string | undefined,
+    caller: Caller | undefined,
     res: ServerResponse,
   ): Promise<void> {
     const input = parseJson(body) as {
@@ -352,7 +357,7 @@ export class PlatformStandIn {
   private async s3Put(
     path: string,
     body: string,
-    caller: string | undefined,
+    caller: Caller | undefined,
     res: ServerResponse,
   ): Promise<void> {
     const [bucket, ...key] = decodeURIComponent(path.slice(1)).split('/');

@@ -5,7 +5,7 @@
  * (see `ArrivalMode`), and each must be refused at or before the harmful access; every path a requester may
  * legitimately take is replayed with the requester identified, and each must pass.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -27,7 +27,13 @@ import type {
   EstateAuthorizer,
   Finding,
 } from '../model/index.js';
-import { PlatformStandIn, sqsEvent, type PlatformEstate, type SourceMessage } from './platformStandIn.js';
+import {
+  PlatformStandIn,
+  sqsEvent,
+  type Caller,
+  type PlatformEstate,
+  type SourceMessage,
+} from './platformStandIn.js';
 import { scriptOf, type RunScript } from './runScript.js';
 import { legitimatePaths } from './legitimatePaths.js';
 import type { ReachabilityProfile } from '../profile/index.js';
@@ -49,7 +55,11 @@ export interface DrillInput {
   authorizer: EstateAuthorizer;
   profile: ReachabilityProfile;
   findings: Finding[];
-  blockTable: BlockTable;
+  /**
+   * Compiles the block table the agents load, with these functions' public keys (`signers`). Called after the
+   * drill has given the estate's IAM principals their unique ids, as an IAM export would.
+   */
+  compile(signers: Record<string, string>): BlockTable;
   account: string;
   region: string;
 }
@@ -86,30 +96,46 @@ function uniqueIdOf(principal: string): string {
 
 export async function runDrill(input: DrillInput, options: DrillOptions = {}): Promise<DrillReport> {
   const { estate, authorizer, account, region } = input;
-  const keys = generateKeyPair();
+  const keys = generateKeyPair(); // ares serve's: it mints the root tokens
   const signingKey = importPrivateKey(keys.privateKeyPem);
   const publicKey = importPublicKey(keys.publicKeyPem);
   const runs = new Map<string, RunState>();
 
-  // The platform's unique ids are part of what the block table maps, as an IAM export would give them.
-  const uniqueIds = new Map<string, string>();
+  // The platform's unique ids (`AIDA…`, `AROA…`), as an IAM export gives them, so that SQS and S3 name writers.
+  for (const p of estate.principals)
+    if ((p.kind === 'user' || p.kind === 'role') && p.uniqueId === undefined) p.uniqueId = uniqueIdOf(p.id);
+  // Every function signs the hop tokens it passes on with a key of its own.
+  const functionKeys = new Map(estate.functions.map((f) => [f.id, generateKeyPair()]));
+  const signers = Object.fromEntries(
+    [...functionKeys].map(([id, pair]) => [
+      id,
+      createPublicKey(pair.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64'),
+    ]),
+  );
+  const table = input.compile(signers);
   const requesters = authorizer.requesters();
-  for (const r of requesters) uniqueIds.set(r.id, uniqueIdOf(r.id));
-  for (const fn of estate.functions) if (fn.identity) uniqueIds.set(fn.identity, uniqueIdOf(fn.identity));
-  const table: BlockTable = {
-    ...input.blockTable,
-    principalIds: {
-      ...input.blockTable.principalIds,
-      ...Object.fromEntries([...uniqueIds].map(([id, unique]) => [unique.split(':')[0] as string, id])),
-    },
-  };
+  const uniqueOf = (principal: string): string =>
+    estate.principals.find((p) => p.id === principal)?.uniqueId ?? uniqueIdOf(principal);
 
-  const callers = new Map<string, string>();
-  const keyFor = new Map<string, string>();
-  for (const id of [...requesters.map((r) => r.id), ...estate.functions.flatMap((f) => f.identity ?? [])]) {
-    const key = accessKeyOf(id.includes(':role/') ? 'ASIA' : 'AKIA', id);
-    callers.set(key, id);
-    keyFor.set(id, key);
+  // Who signs each request: requesters (a person's role session is `ares-drill`), and each function's role
+  // session, named after the function as Lambda names it.
+  const callers = new Map<string, Caller>();
+  const addCaller = (key: string, caller: Caller): void => {
+    callers.set(key, caller);
+  };
+  for (const r of requesters) {
+    const unique = uniqueOf(r.id);
+    addCaller(accessKeyOf('AKIA', r.id), {
+      principal: r.id,
+      sender: unique.startsWith('AROA') ? `${unique}:ares-drill` : unique,
+    });
+  }
+  for (const f of estate.functions) {
+    if (!f.identity) continue;
+    addCaller(accessKeyOf('ASIA', f.id), {
+      principal: f.identity,
+      sender: `${uniqueOf(f.identity)}:${f.name}`,
+    });
   }
   const functionNames = new Map(estate.functions.map((f) => [f.id, f.name]));
   const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
@@ -117,7 +143,6 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
     account,
     region,
     callers,
-    uniqueIds,
     functions: handlers,
     functionNames,
     entries: authorizer.entryPoints(),
@@ -131,12 +156,10 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
   };
   const platform = new PlatformStandIn(platformEstate);
   const url = await platform.start();
-  const credentialsOf = (principal: string) => ({
-    accessKeyId: keyFor.get(principal) ?? 'AKIAUNKNOWN',
-    secretAccessKey: 'ares-drill',
-  });
-  const clientsOf = (principal: string) => {
-    const config = { endpoint: url, region, credentials: credentialsOf(principal), ...CLIENT_CONFIG };
+  /** SDK clients that sign as a requester (`AKIA…` key of its id) or as a function (`ASIA…` key of its id). */
+  const clientsOf = (key: string) => {
+    const credentials = { accessKeyId: key, secretAccessKey: 'ares-drill' };
+    const config = { endpoint: url, region, credentials, ...CLIENT_CONFIG };
     return {
       lambda: new LambdaClient(config),
       sqs: new SQSClient(config),
@@ -147,11 +170,11 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
 
   /** A write or invoke by `principal` (a function's identity or a requester), through the real SDK clients. */
   const perform = async (
-    principal: string,
+    key: string,
     access: Access,
     marker: string,
     extra: { clientContext?: string; attribute?: string; event?: unknown } = {},
-    clients = clientsOf(principal),
+    clients = clientsOf(key),
   ): Promise<void> => {
     const payload = JSON.stringify(extra.event ?? { drill: marker });
     switch (access.action) {
@@ -217,15 +240,16 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
         // and the agent carries no context through them: their consumers see the platform's identity or none).
         const message: SourceMessage = { body: payload, attributes: {}, key: marker };
         const resource = access.resource.replace(/\*$/, marker);
-        await platform.write(principal, { resource, action: access.action }, message);
+        const caller = callers.get(key);
+        if (caller) await platform.write(caller, { resource, action: access.action }, message);
       }
     }
   };
 
   // Every function: its real agent around a handler that follows the run's script.
   for (const fn of estate.functions) {
-    const identity = fn.identity ?? fn.id;
-    const clients = clientsOf(identity);
+    const key = accessKeyOf('ASIA', fn.id);
+    const clients = clientsOf(key);
     for (const client of Object.values(clients)) instrument(client);
     const handler = withAres(
       async (event: unknown) => {
@@ -237,10 +261,18 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
           run.harmed = true;
           return 'performed';
         }
-        await perform(identity, step.next, `ares-drill:${runId}`, {}, clients);
+        await perform(key, step.next, `ares-drill:${runId}`, {}, clients);
         return 'passed on';
       },
-      { platform: 'aws', functionId: fn.id, blockTable: table, publicKey, logger: quiet, env: {} },
+      {
+        platform: 'aws',
+        functionId: fn.id,
+        blockTable: table,
+        publicKey,
+        signingKey: functionKeys.get(fn.id)?.privateKeyPem,
+        logger: quiet,
+        env: {},
+      },
     );
     handlers.set(fn.name, handler as unknown as (event: unknown, context: unknown) => Promise<unknown>);
   }
@@ -272,7 +304,6 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
     return { blockedAt: 'not reached', harmed: false };
   };
 
-  const requesterArn = (id: string): string => id;
   const clientContextOf = (token: string): string =>
     Buffer.from(JSON.stringify({ custom: { ares: token } })).toString('base64');
 
@@ -284,23 +315,28 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
     how: { token?: string; event?: unknown; platformIdentity?: boolean },
   ): Promise<void> => {
     const { entry } = script;
+    const key = accessKeyOf('AKIA', principal);
     if (entry.direct) {
-      await perform(principal, entry.access, marker, {
+      await perform(key, entry.access, marker, {
         ...(how.token !== undefined ? { clientContext: clientContextOf(how.token) } : {}),
         ...(how.event !== undefined ? { event: how.event } : {}),
       });
       return;
     }
-    await perform(principal, entry.access, marker, how.token !== undefined ? { attribute: how.token } : {});
+    await perform(key, entry.access, marker, how.token !== undefined ? { attribute: how.token } : {});
   };
 
-  /** A requester other than `principal` whom no function of the script blocks: the one whose identity is stolen. */
+  /**
+   * The person whose identity the attacker steals: another requester who may make the same entry request and whom
+   * no function of the script blocks (so that her own request passes and uses up her token first).
+   */
   const bystanderFor = (script: RunScript, principal: string): string | undefined =>
     requesters
       .map((r) => r.id)
       .find(
         (id) =>
           id !== principal &&
+          platformEstate.allows(id, script.entry.access) &&
           [...script.steps.keys()].every((fn) => !Object.hasOwn(table.functions[fn]?.blocked ?? {}, id)),
       );
 
@@ -351,9 +387,14 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
         case 'forged-event-identity':
           if (bystander !== undefined)
             arrive = (m) =>
-              perform(u, { resource: script.entry.function, action: 'lambda:InvokeFunction' }, m, {
-                event: forgedEvent(via, script, bystander, uniqueIds, region, m, requesterArn),
-              });
+              perform(
+                accessKeyOf('AKIA', u),
+                { resource: script.entry.function, action: 'lambda:InvokeFunction' },
+                m,
+                {
+                  event: forgedEvent(via, script, uniqueOf(bystander), bystander, region, m),
+                },
+              );
           break;
       }
       if (!arrive) continue;
@@ -369,9 +410,20 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
   }
 
   const legit: DrillLegit[] = [];
+  let perOrigin = 0;
   for (const path of legitimatePaths(input.profile, authorizer, options.maxLegit ?? 2000)) {
     const script = scriptOf(path);
     if (!script) continue;
+    // Before the handler runs an agent refuses an origin outright where it is blocked for any access; such a
+    // path can pass only in call mode, where each SDK call is checked on its own.
+    if (
+      [...script.steps.keys()].some((fn) =>
+        Object.hasOwn(table.functions[fn]?.blocked ?? {}, script.principal),
+      )
+    ) {
+      perOrigin++;
+      continue;
+    }
     const u = script.principal;
     const via = script.entry.direct ? 'invoke' : kindOfWrite(script.entry.access.action);
     const outcome = await replay(script, (m) =>
@@ -397,6 +449,7 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
       blocked: attacks.filter((a) => a.blockedAt !== null).length,
       legit: legit.length,
       passed: legit.filter((l) => l.passed).length,
+      legitBlockedPerOrigin: perOrigin,
     },
   };
 }
@@ -425,13 +478,11 @@ function tamper(token: string, origin: string): string {
 function forgedEvent(
   via: string,
   script: RunScript,
+  unique: string,
   bystander: string,
-  uniqueIds: Map<string, string>,
   region: string,
   marker: string,
-  arnOf: (id: string) => string,
 ): unknown {
-  const unique = uniqueIds.get(bystander) ?? bystander;
   const message: SourceMessage = { body: JSON.stringify({ drill: marker }), attributes: {} };
   if (via === 'queue') return sqsEvent(script.entry.access.resource, region, message, unique);
   if (via === 'object-store')
@@ -448,8 +499,8 @@ function forgedEvent(
   return {
     drill: marker,
     requestContext: {
-      identity: { userArn: arnOf(bystander) },
-      authorizer: { iam: { userArn: arnOf(bystander) } },
+      identity: { userArn: bystander },
+      authorizer: { iam: { userArn: bystander } },
     },
   };
 }

@@ -45,5 +45,15 @@ export interface DrillReport {
   version: 1;
   attacks: DrillAttack[];
   legit: DrillLegit[];
-  summary: { attacks: number; blocked: number; legit: number; passed: number };
+  summary: {
+    attacks: number;
+    blocked: number;
+    legit: number;
+    passed: number;
+    /**
+     * Legitimate paths not replayed: the requester is blocked, for another access, at a function on the path, and
+     * an agent in its default mode refuses an origin before the handler runs (call mode would let this path pass).
+     */
+    legitBlockedPerOrigin: number;
+  };
 }

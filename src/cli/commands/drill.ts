@@ -3,9 +3,8 @@ import { parseArgs } from 'node:util';
 import type { DrillReport } from '../../model/index.js';
 import { runDrill } from '../../drill/index.js';
 import { DEFAULT_IMPORT_OPTIONS } from '../../providers/aws/importers/index.js';
-import { compileProfileSnapshot } from '../../profile/index.js';
 import { UsageError } from '../errors.js';
-import { scanPaths } from './scan.js';
+import { scanPaths, scanSnapshot } from './scan.js';
 
 export const drillHelp = `Usage: ares drill <paths...> [options]
 
@@ -74,21 +73,13 @@ export async function runDrillCommand(args: string[], print: (text: string) => v
     params,
     includeImplicit: false,
   });
-  const snapshot = compileProfileSnapshot(
-    scan.paths,
-    scan.report.findings,
-    scan.authorizer,
-    scan.estate,
-    scan.report.stats,
-    new Date().toISOString(),
-  );
   const report = await runDrill(
     {
       estate: scan.estate,
       authorizer: scan.authorizer,
       profile: scan.profile,
       findings: scan.report.findings,
-      blockTable: snapshot.blockTable,
+      compile: (signers) => scanSnapshot(scan, new Date().toISOString(), signers).blockTable,
       account: values.account,
       region: values.region,
     },
