@@ -77,6 +77,8 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 interface RunState {
   script: RunScript;
   harmed: boolean;
+  /** Functions that have acted in this run: a path visits each once, and a fan-out back to one is not a new step. */
+  acted: Set<string>;
 }
 
 function accessKeyOf(prefix: string, principal: string): string {
@@ -256,7 +258,8 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
         const runId = MARKER.exec(JSON.stringify(event ?? null))?.[1];
         const run = runId === undefined ? undefined : runs.get(runId);
         const step = run?.script.steps.get(fn.id);
-        if (!run || !step || runId === undefined) return 'idle';
+        if (!run || !step || runId === undefined || run.acted.has(fn.id)) return 'idle';
+        run.acted.add(fn.id);
         if ('harm' in step) {
           run.harmed = true;
           return 'performed';
@@ -286,7 +289,7 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
     arrive: (marker: string) => Promise<void>,
   ): Promise<{ blockedAt: string | null; harmed: boolean }> => {
     const runId = randomUUID();
-    const state: RunState = { script, harmed: false };
+    const state: RunState = { script, harmed: false, acted: new Set() };
     runs.set(runId, state);
     const deliveriesBefore = platform.deliveries.length;
     const refusalsBefore = platform.refusals.length;
