@@ -42,6 +42,34 @@ describe('resources from policies', () => {
     ]);
   });
 
+  it('take a pattern that is wild only in region and account for the estate table it names, not another one', () => {
+    const estate = emptyEstate();
+    estate.resources.push({
+      id: 'arn:aws:dynamodb:us-east-1:123456789012:table/todos',
+      name: 'todos',
+      cloud: 'aws',
+      service: 'dynamodb',
+      type: 'table',
+    });
+    estate.policies.push(
+      identity(ROLE, 'p', [
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:*',
+          Resource: ['arn:aws:dynamodb:us-east-1:*:table/todos', 'arn:aws:dynamodb:*:*:table/todos-*'],
+        },
+      ]),
+    );
+    const keys = createAwsEstateAuthorizer(estate)
+      .resources.all()
+      .map((k) => k.key)
+      .sort();
+    expect(keys).toEqual([
+      'arn:aws:dynamodb:*:*:table/todos-*',
+      'arn:aws:dynamodb:us-east-1:123456789012:table/todos',
+    ]);
+  });
+
   it('leave out sub-resources, names of wildcards only, variables and functions', () => {
     expect(
       namedBy([

@@ -63,6 +63,9 @@ export function resourcesFromPolicies(estate: Estate, policies: EstatePolicies):
         const id = resourceIdOf(pattern.source);
         if (id === undefined || known.has(id) || found.has(id)) continue;
         if (!WILDCARD.test(id) && generated.some((pattern) => pattern.test(id))) continue;
+        // `arn:aws:dynamodb:*:*:table/orders` names the estate's table `orders` in any region or account: that
+        // table, not another resource (a wildcard in the name itself still stands for names the estate lacks).
+        if (namesKnownResource(id, estate.resources)) continue;
         const resource = followedResource(id);
         if (resource)
           found.set(id, attachment.source ? { ...resource, source: attachment.source } : resource);
@@ -70,4 +73,21 @@ export function resourcesFromPolicies(estate: Estate, policies: EstatePolicies):
     }
   }
   return [...found.values()];
+}
+
+/** Whether a pattern with wildcards only in its region and account segments matches a resource of the estate. */
+function namesKnownResource(id: string, resources: readonly Resource[]): boolean {
+  const parts = splitArn(id);
+  if (!parts || !WILDCARD.test(id) || WILDCARD.test(parts[5] as string)) return false;
+  const segment = (pattern: string, value: string): boolean => pattern === '*' || pattern === value;
+  return resources.some((r) => {
+    const known = splitArn(r.id);
+    return (
+      known !== undefined &&
+      known[2] === parts[2] &&
+      known[5] === parts[5] &&
+      segment(parts[3] as string, known[3] as string) &&
+      segment(parts[4] as string, known[4] as string)
+    );
+  });
 }
