@@ -91,27 +91,41 @@ export interface SignOptions {
   now?: number;
 }
 
+/** Signs a payload with a fresh issue time, expiry and nonce: `<payload>.<signature>`, both base64url. */
+function signPayload(
+  kind: string,
+  fields: Omit<WirePayload, 'iat' | 'exp' | 'n'>,
+  privateKey: KeyObject,
+  ttlSeconds: number,
+  now: number | undefined,
+): string {
+  const iat = now ?? Math.floor(Date.now() / 1000);
+  const payload: WirePayload = {
+    ...fields,
+    iat,
+    exp: iat + ttlSeconds,
+    n: randomBytes(12).toString('base64url'),
+  };
+  const body = Buffer.from(JSON.stringify(payload));
+  const token = `${body.toString('base64url')}.${sign(null, body, privateKey).toString('base64url')}`;
+  if (token.length > MAX_TOKEN_BYTES)
+    throw new RangeError(`${kind} of ${token.length} bytes exceeds ${MAX_TOKEN_BYTES}`);
+  return token;
+}
+
 /** Mints a token for an origin and chain. */
 export function signCallerContext(
   fields: { origin: string; chain: string[]; version: string },
   privateKey: KeyObject,
   options: SignOptions = {},
 ): string {
-  const iat = options.now ?? Math.floor(Date.now() / 1000);
-  const payload: WirePayload = {
-    o: fields.origin,
-    c: fields.chain,
-    iat,
-    exp: iat + (options.ttlSeconds ?? 300),
-    n: randomBytes(12).toString('base64url'),
-    v: fields.version,
-  };
-  const body = Buffer.from(JSON.stringify(payload));
-  const signature = sign(null, body, privateKey);
-  const token = `${body.toString('base64url')}.${signature.toString('base64url')}`;
-  if (token.length > MAX_TOKEN_BYTES)
-    throw new RangeError(`caller context of ${token.length} bytes exceeds ${MAX_TOKEN_BYTES}`);
-  return token;
+  return signPayload(
+    'caller context',
+    { o: fields.origin, c: fields.chain, v: fields.version },
+    privateKey,
+    options.ttlSeconds ?? 300,
+    options.now,
+  );
 }
 
 /** Lifetime of a hop token: one hop (a queue's delivery delay and retries included), not a session. */
@@ -133,23 +147,20 @@ export function signHopToken(
   privateKey: KeyObject,
   options: SignOptions = {},
 ): string {
-  const iat = options.now ?? Math.floor(Date.now() / 1000);
-  const payload: WirePayload = {
-    o: fields.origin,
-    c: fields.chain,
-    iat,
-    exp: iat + (options.ttlSeconds ?? HOP_TTL_SECONDS),
-    n: randomBytes(12).toString('base64url'),
-    v: fields.version,
-    i: fields.issuer,
-    a: fields.audience,
-    p: fields.parent,
-  };
-  const body = Buffer.from(JSON.stringify(payload));
-  const token = `${body.toString('base64url')}.${sign(null, body, privateKey).toString('base64url')}`;
-  if (token.length > MAX_TOKEN_BYTES)
-    throw new RangeError(`hop token of ${token.length} bytes exceeds ${MAX_TOKEN_BYTES}`);
-  return token;
+  return signPayload(
+    'hop token',
+    {
+      o: fields.origin,
+      c: fields.chain,
+      v: fields.version,
+      i: fields.issuer,
+      a: fields.audience,
+      p: fields.parent,
+    },
+    privateKey,
+    options.ttlSeconds ?? HOP_TTL_SECONDS,
+    options.now,
+  );
 }
 
 /** What a hop token names as its parent: a digest, so the parent token itself never travels further. */

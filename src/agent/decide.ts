@@ -69,7 +69,8 @@ export function decideCall(
   return undefined;
 }
 
-function resourceMatches(pattern: string, resource: string): boolean {
+/** A blocked resource (`*` and `?` wildcards allowed) against a concrete one. */
+export function resourceMatches(pattern: string, resource: string): boolean {
   if (pattern === resource || pattern === '*') return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return false;
   const source = pattern

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resourceMatches } from '../agent/decide.js';
 import type { Access, EntryPoint } from '../model/index.js';
 
 /** A function as the platform runs it: a Lambda handler taking the event and a Lambda-shaped context. */
@@ -414,17 +415,6 @@ export function sqsEvent(
       },
     ],
   };
-}
-
-/** An entry's resource may be a pattern (`arn:aws:s3:::bucket/*`). */
-function resourceMatches(pattern: string, resource: string): boolean {
-  if (pattern === resource) return true;
-  if (!pattern.includes('*') && !pattern.includes('?')) return false;
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(resource);
 }
 
 function stringAttributes(
