@@ -47,6 +47,8 @@ export interface PostgresStoreOptions {
   onError?: (message: string) => void;
   /** How long a connection attempt may take before the request fails closed (default 2000 ms). */
   connectTimeoutMs?: number;
+  /** How long a query may take on an open connection before it fails closed (default 5000 ms). */
+  queryTimeoutMs?: number;
   /** Pool size (default 10). */
   maxConnections?: number;
 }
@@ -90,6 +92,9 @@ export async function openPostgresStore(
     connectionString: url,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2000,
+    // A database that stops answering on an open connection (a partition) fails requests closed, not hung.
+    query_timeout: options.queryTimeoutMs ?? 5000,
+    keepAlive: true,
     idleTimeoutMillis: 10_000,
   });
   // An idle connection the server dropped (a restart) is reported here; the pool discards it.

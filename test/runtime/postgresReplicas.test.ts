@@ -5,6 +5,7 @@
  * throwaway cluster started here (initdb/pg_ctl; `.ci/run` installs Debian's postgresql), or
  * ARES_TEST_POSTGRES_URL when no binaries are installed (then without the outage test, which needs to stop it).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +130,29 @@ describe.runIf(canRun)('replicas on one PostgreSQL', () => {
       origin: 'arn:aws:iam::123456789012:user/U',
     });
   });
+
+  it.runIf(binDir !== undefined)(
+    'group-commits: one turn’s records are one INSERT, each resolved after it',
+    async () => {
+      const fn = `batch-${Date.now()}`;
+      const entry = {
+        time: new Date().toISOString(),
+        function: fn,
+        origin: null,
+        decision: 'allow' as const,
+        reason: 'test',
+        version: 'v',
+        route: 'decide' as const,
+      };
+      await Promise.all(Array.from({ length: 50 }, () => reader.audit.record(entry)));
+      // Rows written by one statement share its transaction id (xmin).
+      const psql = (sql: string) =>
+        execFileSync(join(binDir ?? '', 'psql'), [url, '-Atc', sql], { encoding: 'utf8' }).trim();
+      expect(
+        psql(`SELECT count(*), count(DISTINCT xmin::text) FROM ares_decisions WHERE function = '${fn}'`),
+      ).toBe('50|1');
+    },
+  );
 
   it.runIf(binDir !== undefined)(
     'fails closed while PostgreSQL is down (503 for decisions and nonce claims) and recovers when it is back',
