@@ -14,6 +14,7 @@ import { httpNonceClaimer } from '../../src/agent/nonces.js';
 import { parseServeArgs, startServe, type RunningServe } from '../../src/cli/commands/serve.js';
 import { openPostgresStore, redactStoreUrl, type PostgresStore } from '../../src/runtime/postgresStore.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { parseConfigFile, resolveServeConfig } from '../../src/runtime/config.js';
 import { exampleSnapshot } from './serverHarness.js';
 import {
   freePort,
@@ -29,8 +30,15 @@ writeFileSync(profile, JSON.stringify(exampleSnapshot()));
 const binDir = postgresBinDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function replica(url: string, logs: string[] = []): Promise<RunningServe> {
-  const options = parseServeArgs(['--profile', profile, '--port', '0', '--store', url]);
+/** A replica given the URL on the command line, or (`viaConfig`) as `store` in its config file. */
+async function replica(url: string, logs: string[] = [], viaConfig = false): Promise<RunningServe> {
+  const config = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  if (viaConfig) writeFileSync(config, JSON.stringify({ store: url }));
+  const options = parseServeArgs(
+    viaConfig
+      ? ['--profile', profile, '--port', '0', '--config', config]
+      : ['--profile', profile, '--port', '0', '--store', url],
+  );
   if (options === 'help') throw new Error('unexpected help');
   return startServe(options, { ARES_API_TOKEN: TOKEN }, (line) => logs.push(line));
 }
@@ -65,6 +73,13 @@ describe('--store', () => {
     expect(failed).toBeInstanceOf(Error);
     expect(failed?.message).toContain(`postgres://ares:***@127.0.0.1:${port}/ares`);
     expect(`${failed?.message}${logs.join('\n')}`).not.toContain('hunter2');
+    // The config file's "store": checked, and never quoted back.
+    expect(() => parseConfigFile({ store: 'mysql://u:hunter2@h/db' }, 'c.json')).toThrow(
+      /^c\.json: store must be a postgres:\/\/ URL$/,
+    );
+    expect(resolveServeConfig(parseConfigFile({ store: 'postgres://h/db' }, 'c.json'), ['t'])).toMatchObject({
+      store: 'postgres://h/db',
+    });
   });
 
   it('has PostgreSQL to test against in CI', () => {
@@ -88,7 +103,7 @@ describe.runIf(canRun)('replicas on one PostgreSQL', () => {
       cluster = await startThrowawayPostgres(binDir);
       url = cluster.url;
     } else url = process.env.ARES_TEST_POSTGRES_URL ?? '';
-    [a, b] = await Promise.all([replica(url, logsA), replica(url)]);
+    [a, b] = await Promise.all([replica(url, logsA), replica(url, [], true)]);
     reader = await openPostgresStore(url, { onError: () => {} });
   }, 60_000);
   afterAll(async () => {

@@ -34,13 +34,15 @@ Options:
   --profile FILE            profile store, or a ProfileSnapshot .json file (default .ares/profile.db)
   --port N                  port (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
-  --config FILE             JSON: apiTokens, principals, trustedIdentityHeader, functions, unknownFunction
+  --config FILE             JSON: apiTokens, principals, trustedIdentityHeader, functions, unknownFunction,
+                            store
   --private-key FILE        Ed25519 private key (PEM) to sign caller contexts; needed by /v1/invoke
                             (default .ares/ares-signing.key when it exists: see 'ares keys')
   --public-key FILE         another Ed25519 public key (PEM) caller contexts may be signed with (repeatable)
   --audit FILE              audit log database (default .ares/audit.db)
   --store URL               postgres://user:password@host:port/db: nonces and the audit log in PostgreSQL,
-                            shared by every replica given the same URL (instead of the SQLite files)
+                            shared by every replica given the same URL (instead of the SQLite files);
+                            also "store" in the config file, which keeps the password out of ps
   --reload-interval S       seconds between checks for a new profile (default 5; 0 only on SIGHUP)
   --max-connections N       open connections at once; more are answered 503 (default 1024; also
                             limits.maxConnections in the config, with the timeouts and body limits)
@@ -130,17 +132,18 @@ export async function startServe(
   let audit: AuditLog;
   let nonces: NonceStore;
   let closeStore: () => Promise<void>;
-  if (options.store !== undefined) {
+  const storeUrl = options.store ?? config.store;
+  if (storeUrl !== undefined) {
     // Several replicas: nonces and the audit log in PostgreSQL. The driver is loaded only for this.
     const { openPostgresStore, redactStoreUrl } = await import('../../runtime/postgresStore.js');
     try {
-      const store = await openPostgresStore(options.store, { onError: log });
+      const store = await openPostgresStore(storeUrl, { onError: log });
       ({ audit, nonces } = store);
       closeStore = () => store.close();
     } catch (error) {
       source.close();
       throw new InputError(
-        redactStoreUrl(options.store),
+        redactStoreUrl(storeUrl),
         error instanceof Error ? error.message : 'cannot open the store',
       );
     }
