@@ -70,7 +70,7 @@ describe('--store', () => {
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(failed).toBeInstanceOf(Error);
+    expect(failed).toBeInstanceOf(UsageError); // exit 2, on one line
     expect(failed?.message).toContain(`postgres://ares:***@127.0.0.1:${port}/ares`);
     expect(`${failed?.message}${logs.join('\n')}`).not.toContain('hunter2');
     // The config file's "store": checked, and never quoted back.

@@ -142,9 +142,9 @@ export async function startServe(
       closeStore = () => store.close();
     } catch (error) {
       source.close();
-      throw new InputError(
-        redactStoreUrl(storeUrl),
-        error instanceof Error ? error.message : 'cannot open the store',
+      // The message names the store with its password redacted.
+      throw new UsageError(
+        error instanceof Error ? error.message : `cannot open the store ${redactStoreUrl(storeUrl)}`,
       );
     }
   } else {
