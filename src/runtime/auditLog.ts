@@ -28,6 +28,12 @@ export interface AuditLog {
   /** Resolves when the entry is committed; rejects when its transaction failed (the entry is not in the log). */
   record(entry: AuditEntry): Promise<void>;
   /** The latest entries, newest first. */
+  recent(limit: number): AuditEntry[] | Promise<AuditEntry[]>;
+  close(): void | Promise<void>;
+}
+
+/** The embedded (SQLite) log reads and closes synchronously. */
+export interface SqliteAuditLog extends AuditLog {
   recent(limit: number): AuditEntry[];
   close(): void;
 }
@@ -56,7 +62,7 @@ export function openAuditLog(
     process.stderr.write(
       `ares audit log: write failed: ${error instanceof Error ? error.message : String(error)}\n`,
     ),
-): AuditLog {
+): SqliteAuditLog {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

@@ -64,6 +64,8 @@ export interface ServeConfig {
   limits: ServerLimits;
   /** Entries of the reasoning engine's decision cache (A2A), least recently used dropped first. */
   reasoningCacheSize: number;
+  /** `postgres://...`: nonces and the audit log shared by replicas (`--store` overrides it). Holds a password. */
+  store?: string;
 }
 
 export const DEFAULT_REASONING_CACHE_SIZE = 10_000;
@@ -77,6 +79,7 @@ export interface ConfigFile {
   unknownFunction?: UnknownFunctionPolicy;
   limits?: Partial<Omit<ServerLimits, 'maxBodyBytes'>> & { maxBodyBytes?: Partial<BodyLimits> };
   reasoningCacheSize?: number;
+  store?: string;
 }
 
 const KNOWN_KEYS = new Set([
@@ -87,6 +90,7 @@ const KNOWN_KEYS = new Set([
   'unknownFunction',
   'limits',
   'reasoningCacheSize',
+  'store',
 ]);
 const LIMIT_KEYS = ['maxConnections', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'] as const;
 const BODY_KEYS = ['decide', 'invoke', 'mcp', 'a2a', 'other'] as const;
@@ -197,6 +201,12 @@ export function parseConfigFile(value: unknown, source: string): ConfigFile {
       throw new ServeConfigError(source, 'reasoningCacheSize must be a positive integer');
     config.reasoningCacheSize = value.reasoningCacheSize;
   }
+  if (value.store !== undefined) {
+    // Never quoted back: the URL holds the database password.
+    if (typeof value.store !== 'string' || !/^postgres(ql)?:\/\//i.test(value.store))
+      throw new ServeConfigError(source, 'store must be a postgres:// URL');
+    config.store = value.store;
+  }
   return config;
 }
 
@@ -250,5 +260,6 @@ export function resolveServeConfig(file: ConfigFile, envTokens: string[]): Serve
     reasoningCacheSize: file.reasoningCacheSize ?? DEFAULT_REASONING_CACHE_SIZE,
   };
   if (file.trustedIdentityHeader) config.trustedIdentityHeader = file.trustedIdentityHeader.toLowerCase();
+  if (file.store !== undefined) config.store = file.store;
   return config;
 }

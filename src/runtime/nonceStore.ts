@@ -7,7 +7,16 @@
 import Database from 'better-sqlite3';
 
 export interface NonceStore {
-  /** Records `nonce` for `functionId` until `exp` (seconds); false when it was already recorded (a replay). */
+  /**
+   * Records `nonce` for `functionId` until `exp` (seconds); false when it was already recorded (a replay). A shared
+   * store (PostgreSQL) answers asynchronously and rejects when it cannot be reached: the route then answers 503.
+   */
+  claim(nonce: string, exp: number, functionId: string, nowSeconds?: number): boolean | Promise<boolean>;
+  close(): void | Promise<void>;
+}
+
+/** The embedded stores answer synchronously. */
+export interface SyncNonceStore extends NonceStore {
   claim(nonce: string, exp: number, functionId: string, nowSeconds?: number): boolean;
   close(): void;
 }
@@ -17,7 +26,7 @@ const SWEEP_EVERY = 1024;
 /** Memory store bound: past it, the oldest nonces go first (they expire first, tokens living 300 s). */
 const MEMORY_CAPACITY = 1_000_000;
 
-export function memoryNonceStore(capacity = MEMORY_CAPACITY): NonceStore {
+export function memoryNonceStore(capacity = MEMORY_CAPACITY): SyncNonceStore {
   const seen = new Map<string, number>();
   return {
     claim(nonce, exp, functionId, nowSeconds = Math.floor(Date.now() / 1000)) {
@@ -38,7 +47,7 @@ export function memoryNonceStore(capacity = MEMORY_CAPACITY): NonceStore {
   };
 }
 
-export function sqliteNonceStore(file: string): NonceStore {
+export function sqliteNonceStore(file: string): SyncNonceStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');

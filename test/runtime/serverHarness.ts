@@ -9,7 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import { generateKeyPair, importPrivateKey, importPublicKey } from '../../src/agent/callerContext.js';
 import { scanPaths, scanSnapshot } from '../../src/cli/commands/scan.js';
 import type { ProfileSnapshot } from '../../src/model/index.js';
-import { openAuditLog, type AuditLog } from '../../src/runtime/auditLog.js';
+import { openAuditLog, type SqliteAuditLog } from '../../src/runtime/auditLog.js';
 import { resolveServeConfig, type ConfigFile } from '../../src/runtime/config.js';
 import { createInvokeForwarder, type LambdaEnv } from '../../src/runtime/invokeProxy.js';
 import { jsonProfileSource } from '../../src/runtime/profileSource.js';
@@ -60,7 +60,7 @@ export interface TestServer {
   url: string;
   server: AresServer;
   profiles: ProfileHolder;
-  audit: AuditLog;
+  audit: SqliteAuditLog;
   keys: Keys;
   logs: string[];
   dir: string;

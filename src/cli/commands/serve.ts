@@ -34,11 +34,15 @@ Options:
   --profile FILE            profile store, or a ProfileSnapshot .json file (default .ares/profile.db)
   --port N                  port (default 8787; 0 picks a free one)
   --host H                  address to listen on (default 127.0.0.1)
-  --config FILE             JSON: apiTokens, principals, trustedIdentityHeader, functions, unknownFunction
+  --config FILE             JSON: apiTokens, principals, trustedIdentityHeader, functions, unknownFunction,
+                            store
   --private-key FILE        Ed25519 private key (PEM) to sign caller contexts; needed by /v1/invoke
                             (default .ares/ares-signing.key when it exists: see 'ares keys')
   --public-key FILE         another Ed25519 public key (PEM) caller contexts may be signed with (repeatable)
   --audit FILE              audit log database (default .ares/audit.db)
+  --store URL               postgres://user:password@host:port/db: nonces and the audit log in PostgreSQL,
+                            shared by every replica given the same URL (instead of the SQLite files);
+                            also "store" in the config file, which keeps the password out of ps
   --reload-interval S       seconds between checks for a new profile (default 5; 0 only on SIGHUP)
   --max-connections N       open connections at once; more are answered 503 (default 1024; also
                             limits.maxConnections in the config, with the timeouts and body limits)
@@ -55,6 +59,8 @@ export interface ServeOptions {
   privateKey?: string;
   publicKeys: string[];
   audit: string;
+  /** `postgres://...`: nonces and the audit log in PostgreSQL, shared by replicas (overrides `audit`). */
+  store?: string;
   reloadIntervalSeconds: number;
   /** Overrides `limits.maxConnections` of the config file. */
   maxConnections?: number;
@@ -124,27 +130,55 @@ export async function startServe(
     throw error;
   }
   let audit: AuditLog;
-  try {
-    audit = openAuditLog(options.audit);
-  } catch (error) {
-    source.close();
-    throw new InputError(
-      options.audit,
-      `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
-    );
-  }
-  // Used root-token nonces live in the profile store's SQLite file (a table of their own, a connection of their
-  // own), so every replica serving that store shares them; a JSON profile keeps them in memory.
   let nonces: NonceStore;
-  try {
-    nonces = options.profile.endsWith('.json') ? memoryNonceStore() : sqliteNonceStore(options.profile);
-  } catch (error) {
-    audit.close();
-    source.close();
-    throw new InputError(
-      options.profile,
-      `cannot open the nonce table: ${error instanceof Error ? error.message : 'error'}`,
-    );
+  let closeStore: () => Promise<void>;
+  const storeUrl = options.store ?? config.store;
+  if (storeUrl !== undefined) {
+    // Several replicas: nonces and the audit log in PostgreSQL. The driver is loaded only for this.
+    const { openPostgresStore, redactStoreUrl } = await import('../../runtime/postgresStore.js');
+    try {
+      const store = await openPostgresStore(storeUrl, { onError: log });
+      ({ audit, nonces } = store);
+      closeStore = () => store.close();
+    } catch (error) {
+      source.close();
+      // The message names the store with its password redacted.
+      throw new UsageError(
+        error instanceof Error ? error.message : `cannot open the store ${redactStoreUrl(storeUrl)}`,
+      );
+    }
+  } else {
+    let sqliteAudit: AuditLog;
+    try {
+      sqliteAudit = openAuditLog(options.audit);
+    } catch (error) {
+      source.close();
+      throw new InputError(
+        options.audit,
+        `cannot open the audit log: ${error instanceof Error ? error.message : 'error'}`,
+      );
+    }
+    // Used root-token nonces live in the profile store's SQLite file (a table of their own, a connection of their
+    // own), so every replica serving that store shares them; a JSON profile keeps them in memory.
+    let sqliteNonces: NonceStore;
+    try {
+      sqliteNonces = options.profile.endsWith('.json')
+        ? memoryNonceStore()
+        : sqliteNonceStore(options.profile);
+    } catch (error) {
+      await sqliteAudit.close();
+      source.close();
+      throw new InputError(
+        options.profile,
+        `cannot open the nonce table: ${error instanceof Error ? error.message : 'error'}`,
+      );
+    }
+    audit = sqliteAudit;
+    nonces = sqliteNonces;
+    closeStore = async () => {
+      await sqliteNonces.close();
+      await sqliteAudit.close();
+    };
   }
   const reasoning = createReasoningOrchestrator({
     current: () => profiles.current().snapshot,
@@ -196,8 +230,8 @@ export async function startServe(
     blockOverlay: reasoning.blockOverlay,
   });
   const openSource = source;
-  const address = await server.listen(options.port, options.host).catch((error: unknown) => {
-    audit.close();
+  const address = await server.listen(options.port, options.host).catch(async (error: unknown) => {
+    await closeStore();
     openSource.close();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new UsageError(`cannot listen on ${options.host}:${options.port} (${code})`);
@@ -213,8 +247,7 @@ export async function startServe(
       profiles.stop();
       await server.close();
       await reasoning.close();
-      nonces.close();
-      audit.close();
+      await closeStore();
       openSource.close();
     },
   };
@@ -232,6 +265,7 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'private-key': { type: 'string' },
       'public-key': { type: 'string', multiple: true, default: [] },
       audit: { type: 'string', default: '.ares/audit.db' },
+      store: { type: 'string' },
       'reload-interval': { type: 'string', default: '5' },
       'max-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -254,6 +288,11 @@ export function parseServeArgs(args: string[]): ServeOptions | 'help' {
     reloadIntervalSeconds: interval,
   };
   if (values.config !== undefined) options.config = values.config;
+  if (values.store !== undefined) {
+    if (!/^postgres(ql)?:\/\//i.test(values.store))
+      throw new UsageError('--store must be a postgres:// URL (SQLite, the default, needs no --store)');
+    options.store = values.store;
+  }
   if (values['max-connections'] !== undefined) {
     const max = Number(values['max-connections']);
     if (!/^\d+$/.test(values['max-connections']) || max < 1)

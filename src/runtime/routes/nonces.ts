@@ -1,7 +1,7 @@
 /**
  * `POST /v1/nonces`: `{nonce, exp, function}` → `{fresh: true}` the first time a root token's nonce is presented
  * at its entry function, `{fresh: false}` after (a replay). Agents ask before they trust a root token, so a token
- * is single-use across every instance. Bounded input: a nonce is at most 64 characters.
+ * is single-use across every instance; `503 NonceStoreUnavailable` when a shared store cannot be reached. Bounded input: a nonce is at most 64 characters.
  */
 import { errorResponse, json, readJsonObject, type Handler } from '../http.js';
 import type { NonceStore } from '../nonceStore.js';
@@ -23,7 +23,14 @@ export function noncesRoute(store: NonceStore, now: () => number = () => Date.no
       return errorResponse(400, 'BadRequest', '"function" must be a function id');
     const nowSeconds = Math.floor(now() / 1000);
     if (exp < nowSeconds) return json(200, { fresh: false });
-    const fresh = store.claim(nonce, Math.min(exp, nowSeconds + MAX_TTL_SECONDS), fn, nowSeconds);
+    let fresh: boolean;
+    try {
+      fresh = await store.claim(nonce, Math.min(exp, nowSeconds + MAX_TTL_SECONDS), fn, nowSeconds);
+    } catch {
+      // A shared store that cannot be reached: no answer is given, so the agent treats the service as
+      // unreachable and its nonceFailClosed setting applies.
+      return errorResponse(503, 'NonceStoreUnavailable', 'the nonce store cannot be reached');
+    }
     return json(200, { fresh });
   };
 }
