@@ -76,6 +76,11 @@ export function generateKeyPair(): { publicKeyPem: string; privateKeyPem: string
   };
 }
 
+/** A public key as the block table's `signers` carry it: SPKI DER in base64. */
+export function signerKey(publicKeyPem: string): string {
+  return createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
 export function importPrivateKey(pem: string): KeyObject {
   return createPrivateKey(pem);
 }

@@ -5,7 +5,7 @@
  * (see `ArrivalMode`), and each must be refused at or before the harmful access; every path a requester may
  * legitimately take is replayed with the requester identified, and each must pass.
  */
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -15,6 +15,7 @@ import {
   importPrivateKey,
   importPublicKey,
   signCallerContext,
+  signerKey,
 } from '../agent/callerContext.js';
 import { instrument, withAres } from '../agent/index.js';
 import type {
@@ -36,7 +37,7 @@ import {
 } from './platformStandIn.js';
 import { scriptOf, type RunScript } from './runScript.js';
 import { legitimatePaths } from './legitimatePaths.js';
-import type { ReachabilityProfile } from '../profile/index.js';
+import { grants, type ReachabilityProfile } from '../profile/index.js';
 import type { Estate } from '../model/index.js';
 
 export const ARRIVAL_MODES: readonly ArrivalMode[] = [
@@ -109,32 +110,26 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
   // Every function signs the hop tokens it passes on with a key of its own.
   const functionKeys = new Map(estate.functions.map((f) => [f.id, generateKeyPair()]));
   const signers = Object.fromEntries(
-    [...functionKeys].map(([id, pair]) => [
-      id,
-      createPublicKey(pair.publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64'),
-    ]),
+    [...functionKeys].map(([id, pair]) => [id, signerKey(pair.publicKeyPem)]),
   );
   const table = input.compile(signers);
   const requesters = authorizer.requesters();
-  const uniqueOf = (principal: string): string =>
-    estate.principals.find((p) => p.id === principal)?.uniqueId ?? uniqueIdOf(principal);
+  const knownUniqueIds = new Map(estate.principals.map((p) => [p.id, p.uniqueId]));
+  const uniqueOf = (principal: string): string => knownUniqueIds.get(principal) ?? uniqueIdOf(principal);
 
   // Who signs each request: requesters (a person's role session is `ares-drill`), and each function's role
   // session, named after the function as Lambda names it.
   const callers = new Map<string, Caller>();
-  const addCaller = (key: string, caller: Caller): void => {
-    callers.set(key, caller);
-  };
   for (const r of requesters) {
     const unique = uniqueOf(r.id);
-    addCaller(accessKeyOf('AKIA', r.id), {
+    callers.set(accessKeyOf('AKIA', r.id), {
       principal: r.id,
       sender: unique.startsWith('AROA') ? `${unique}:ares-drill` : unique,
     });
   }
   for (const f of estate.functions) {
     if (!f.identity) continue;
-    addCaller(accessKeyOf('ASIA', f.id), {
+    callers.set(accessKeyOf('ASIA', f.id), {
       principal: f.identity,
       sender: `${uniqueOf(f.identity)}:${f.name}`,
     });
@@ -148,13 +143,8 @@ export async function runDrill(input: DrillInput, options: DrillOptions = {}): P
     functions: handlers,
     functionNames,
     entries: authorizer.entryPoints(),
-    allows: (principal, access) => {
-      const decision = authorizer.decide(principal, access);
-      return (
-        decision.decision === 'allow' ||
-        (decision.decision === 'conditional' && decision.possibleDecisions.includes('allow'))
-      );
-    },
+    // Conditional grants count: an attacker may meet the condition.
+    allows: (principal, access) => grants(authorizer.decide(principal, access)).granted,
   };
   const platform = new PlatformStandIn(platformEstate);
   const url = await platform.start();

@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 export { buildProfile } from './buildProfile.js';
+export { grants } from './decideEntry.js';
 export { findBypassPaths, type BypassPath, type BypassSearchOptions } from './findBypassPaths.js';
 export { ReachClosure } from './reachClosure.js';
 export { mergeEstates } from './mergeEstates.js';

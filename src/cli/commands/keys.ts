@@ -1,9 +1,9 @@
 /** `ares keys`: generates the Ed25519 key pair that signs caller contexts (server) and verifies them (agents). */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateKeyPair } from '../../agent/callerContext.js';
+import { generateKeyPair, signerKey } from '../../agent/callerContext.js';
 import { InputError, UsageError } from '../errors.js';
 
 export const PRIVATE_KEY_FILE = 'ares-signing.key';
@@ -106,7 +106,7 @@ function writeFunctionKeys(dir: string, list: string, force: boolean, print: (te
     if (!force && existsSync(path)) throw new InputError(path, 'already exists (use --force to replace it)');
     const { privateKeyPem, publicKeyPem } = generateKeyPair();
     writeKey(path, privateKeyPem, 0o600, force);
-    signers[id] = createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }).toString('base64');
+    signers[id] = signerKey(publicKeyPem);
     print(`${id}: ${path}`);
   }
   const signersPath = join(dir, SIGNERS_FILE);

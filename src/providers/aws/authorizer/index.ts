@@ -14,3 +14,4 @@ export { ArnPattern } from './arn.js';
 export { derivedContextKeys, parseRequestPrincipal, type RequestPrincipal } from './requestContext.js';
 export { splitArn, arnAccount, isNamePattern, toArnValue, type ArnValue } from './arn.js';
 export type { NameRelation } from './namePattern.js';
+export { globMatcher } from './pattern.js';

@@ -6,7 +6,7 @@
  * matches a pattern id as text, so a Deny applies to it when its own pattern covers every name the id can take.
  */
 import type { Estate, Resource } from '../../../model/index.js';
-import { isNamePattern, splitArn } from '../authorizer/index.js';
+import { globMatcher, isNamePattern, splitArn } from '../authorizer/index.js';
 import { resourceTypeOfArn } from '../catalog/index.js';
 import { RESOURCE_ACTIONS, resourceFromArn } from '../estate/index.js';
 import type { EstatePolicies } from './estatePolicies.js';
@@ -49,9 +49,7 @@ export function resourcesFromPolicies(estate: Estate, policies: EstatePolicies):
   const known = new Set<string>([...estate.resources.map((r) => r.id), ...estate.functions.map((f) => f.id)]);
   // A concrete name a policy gives a resource whose name CloudFormation generates (`shop-Table-1A2B3C`) is that
   // resource as deployed, not another one.
-  const generated = estate.resources
-    .filter((r) => isNamePattern(r.id))
-    .map((r) => new RegExp(`^${r.id.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  const generated = estate.resources.filter((r) => isNamePattern(r.id)).map((r) => globMatcher(r.id));
   const found = new Map<string, Resource>();
   for (const attachment of estate.policies) {
     if (attachment.type === 'trust') continue;
@@ -62,7 +60,7 @@ export function resourcesFromPolicies(estate: Estate, policies: EstatePolicies):
         if (pattern.variables) continue;
         const id = resourceIdOf(pattern.source);
         if (id === undefined || known.has(id) || found.has(id)) continue;
-        if (!WILDCARD.test(id) && generated.some((pattern) => pattern.test(id))) continue;
+        if (!WILDCARD.test(id) && generated.some((matches) => matches(id))) continue;
         // `arn:aws:dynamodb:*:*:table/orders` names the estate's table `orders` in any region or account: that
         // table, not another resource (a wildcard in the name itself still stands for names the estate lacks).
         if (namesKnownResource(id, estate.resources)) continue;
